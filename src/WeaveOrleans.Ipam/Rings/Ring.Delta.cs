@@ -1,0 +1,11 @@
+namespace WeaveOrleans.Ipam.Rings;
+
+public sealed partial class Ring
+{
+    /// <summary>
+    /// The entries changed since <paramref name="stamp"/> (a past <see cref="ChangeStamp"/>), for a peer
+    /// known to hold everything up to then: gossip then costs what changed, not the whole ring.
+    /// </summary>
+    public RingData DeltaSince(ulong stamp) =>
+        new(Universe, Seeds, [.. _slots.Where(s => s.Stamp > stamp).Select(s => s.Entry)], IsDelta: true);
+}

@@ -1,0 +1,55 @@
+using WeaveOrleans.Ipam.Addresses;
+
+namespace WeaveOrleans.Ipam.Rings;
+
+public sealed partial class Ring
+{
+    /// <summary>
+    /// Merges a received ring (whole or delta) into this one. Per token the higher version wins, except
+    /// that only this peer may change what this peer owns while it has addresses in use there:
+    /// <paramref name="hasAllocations"/> tells whether a range holds any. A refused merge returns the
+    /// reason and leaves this ring exactly as it was.
+    /// </summary>
+    public RingMergeResult Merge(RingData incoming, Func<AddressRange, bool> hasAllocations)
+    {
+        if (incoming.Universe != Universe)
+            return RingMergeResult.Fail(RingMergeErrorKind.DifferentRange,
+                $"Received range {incoming.Universe} differs from ours {Universe}");
+        if (!incoming.Seeds.IsEmpty && !Seeds.IsEmpty && !incoming.Seeds.SequenceEqual(Seeds))
+            return RingMergeResult.Fail(RingMergeErrorKind.DifferentSeeds,
+                $"IP allocation was seeded by different peers (received: [{string.Join(", ", incoming.Seeds)}], ours: [{string.Join(", ", Seeds)}])");
+        if (Validate(incoming.Entries, checkFree: !incoming.IsDelta) is { } invalid)
+            return new RingMergeResult(false, invalid);
+        if (incoming.IsDelta && IsEmpty && !incoming.IsEmpty)
+            return RingMergeResult.Fail(RingMergeErrorKind.DeltaWithoutBase, "Received a ring delta before the whole ring");
+
+        var walk = new MergeWalk(this, hasAllocations, ChangeStamp + 1);
+        if (walk.Run(incoming.Entries) is { } error)
+            return new RingMergeResult(false, error);
+
+        var updated = walk.Updated;
+        var result = walk.Result;
+        // Free space is advisory, but this peer's own counts must never exceed what an entry spans
+        // (a range it owned may just have been split by someone else).
+        for (var i = 0; i < result.Count; i++)
+        {
+            var e = result[i].Entry;
+            var span = Distance(e.Token, result[(i + 1) % result.Count].Entry.Token);
+            if (e.Peer == Local && e.Free > span)
+            {
+                result[i] = new Slot(e with { Free = span, Version = e.Version + 1 }, walk.Stamp);
+                updated = true;
+            }
+        }
+
+        _slots = result;
+        if (Seeds.IsEmpty && !incoming.Seeds.IsEmpty)
+        {
+            Seeds = incoming.Seeds;
+            updated = true;
+        }
+        if (updated)
+            ChangeStamp = walk.Stamp;
+        return new RingMergeResult(updated, null);
+    }
+}

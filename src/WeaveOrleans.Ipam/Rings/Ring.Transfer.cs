@@ -1,0 +1,31 @@
+using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Ipam.Peers;
+
+namespace WeaveOrleans.Ipam.Rings;
+
+public sealed partial class Ring
+{
+    /// <summary>Version jump for a takeover, so that it beats increments made concurrently by the old owner.</summary>
+    public const uint TransferVersionBump = 100;
+
+    /// <summary>
+    /// Gives every entry of <paramref name="from"/> to <paramref name="to"/> (rmpeer, or leaving on
+    /// reset) and returns the ranges that moved.
+    /// </summary>
+    public IReadOnlyList<AddressRange> Transfer(PeerName from, PeerName to)
+    {
+        var moved = new List<AddressRange>();
+        var stamp = ChangeStamp + 1;
+        for (var i = 0; i < _slots.Count; i++)
+        {
+            var e = _slots[i].Entry;
+            if (e.Peer != from)
+                continue;
+            _slots[i] = new Slot(e with { Peer = to, Version = e.Version + TransferVersionBump }, stamp);
+            moved.AddRange(RangesOf(i));
+        }
+        if (moved.Count > 0)
+            ChangeStamp = stamp;
+        return Coalesce(moved);
+    }
+}
