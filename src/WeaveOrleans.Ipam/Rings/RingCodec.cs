@@ -16,6 +16,9 @@ public static class RingCodec
 
     public static byte[] Encode(RingData ring)
     {
+        for (var i = 1; i < ring.Entries.Length; i++)
+            if (ring.Entries[i].Token <= ring.Entries[i - 1].Token)
+                throw new ArgumentException("only a sorted ring without repeated tokens can be encoded", nameof(ring));
         using var stream = new MemoryStream();
         using var w = new BinaryWriter(stream);
         w.Write(Magic);

@@ -1,0 +1,9 @@
+namespace WeaveOrleans.Ipam.FreeList;
+
+/// <summary>Why a claim for one particular address did or did not succeed; all three are expected outcomes.</summary>
+public enum ClaimResult
+{
+    Claimed,
+    NotOwned,
+    AlreadyAllocated,
+}

@@ -1,0 +1,112 @@
+using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Ipam.FreeList;
+using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.Ipam.Rings;
+
+namespace WeaveOrleans.Ipam.Ownership;
+
+/// <summary>
+/// The ring and this peer's free list, changed only together so that they always agree: the ranges the
+/// ring gives this peer are exactly the ranges the free list holds. Every operation that moves
+/// ownership (creating the ring, merging, donating, taking over, handing over) goes through here.
+/// </summary>
+public sealed class RingSpace
+{
+    public RingSpace(AddressRange universe, PeerName local)
+        : this(new Ring(universe, local), new Space())
+    {
+    }
+
+    /// <summary>Wraps a restored ring and free list; they must already agree.</summary>
+    public RingSpace(Ring ring, Space space)
+    {
+        Ring = ring;
+        Space = space;
+        if (Disagreement() is { } problem)
+            throw new InvalidOperationException($"ring and free list disagree: {problem}");
+    }
+
+    public Ring Ring { get; }
+
+    public Space Space { get; }
+
+    public PeerName Local => Ring.Local;
+
+    public AddressRange Universe => Ring.Universe;
+
+    public void CreateRing(IEnumerable<PeerName> peers) => Moving(() => Ring.ClaimForPeers(peers));
+
+    /// <summary>Merges a received ring; ranges it gives this peer become free space, ranges it takes away leave the free list.</summary>
+    public RingMergeResult Merge(RingData incoming)
+    {
+        RingMergeResult result = default;
+        Moving(() => result = Ring.Merge(incoming, Space.HasAllocations));
+        return result;
+    }
+
+    /// <summary>Gives <paramref name="requester"/> part of this peer's free space inside <paramref name="within"/>.</summary>
+    public bool TryDonate(AddressRange within, PeerName requester, out AddressRange donated)
+    {
+        if (requester == Local)
+            throw new ArgumentException("a peer cannot donate to itself", nameof(requester));
+        if (!Space.TryDonate(within, out donated))
+            return false;
+        Ring.GrantRangeToHost(donated, requester);
+        return true;
+    }
+
+    /// <summary>Takes over every range of <paramref name="peer"/> (rmpeer) and returns how many addresses that added.</summary>
+    public UInt128 TakeOver(PeerName peer)
+    {
+        if (peer == Local)
+            throw new ArgumentException("a peer cannot take over its own ranges", nameof(peer));
+        var before = Space.OwnedCount;
+        Moving(() => Ring.Transfer(peer, Local));
+        return Space.OwnedCount - before;
+    }
+
+    /// <summary>Hands every range of this peer to <paramref name="heir"/> (reset) and empties the free list.</summary>
+    public void HandOver(PeerName heir)
+    {
+        if (heir == Local)
+            throw new ArgumentException("a peer cannot hand its ranges to itself", nameof(heir));
+        Ring.Transfer(Local, heir);
+        Space.Clear();
+    }
+
+    /// <summary>Brings the ring's advertised free counts for this peer's entries up to date.</summary>
+    public bool ReportFree() => Ring.ReportFree(Space.FreeIn);
+
+    /// <summary>Applies a ring change, then moves the free list by the difference in this peer's ranges.</summary>
+    private void Moving(Action change)
+    {
+        var before = Ring.OwnedRanges();
+        change();
+        var after = Ring.OwnedRanges();
+        foreach (var lost in Difference(before, after))
+            if (!Space.TryRemoveOwned(lost))
+                throw new InvalidOperationException($"the ring gave away {lost}, which has addresses in use: the merge should have refused");
+        foreach (var gained in Difference(after, before))
+            Space.AddOwned(gained);
+    }
+
+    private static IEnumerable<AddressRange> Difference(IReadOnlyList<AddressRange> from, IReadOnlyList<AddressRange> minus)
+    {
+        var set = new IntervalSet();
+        foreach (var r in from)
+            set.Add(r);
+        foreach (var r in minus)
+            set.Remove(r);
+        return set.Ranges.ToList();
+    }
+
+    /// <summary>Why the ring and the free list disagree, or null when they agree.</summary>
+    public string? Disagreement()
+    {
+        var ring = Ring.OwnedRanges();
+        var space = Space.OwnedRanges().ToList();
+        return ring.SequenceEqual(space)
+            ? null
+            : $"ring says [{string.Join(", ", ring)}], free list holds [{string.Join(", ", space)}]";
+    }
+}
