@@ -1,0 +1,117 @@
+using WeaveOrleans.Ipam.Addresses;
+
+namespace WeaveOrleans.Ipam.Allocation;
+
+public sealed partial class Allocator
+{
+    /// <summary>
+    /// Records that <paramref name="ident"/> uses exactly <paramref name="address"/> (an address with its
+    /// prefix). Outside the range it is only recorded; inside, this peer must own it, so an address
+    /// another peer owns is asked for, and an address nobody can be asked about fails after
+    /// <see cref="AllocatorConfig.ClaimMaxTries"/> ticks. With <paramref name="noErrorOnUnknown"/> a claim
+    /// made before the ring exists is answered at once and carried out later.
+    /// </summary>
+    public void Claim(long requestId, string ident, Cidr address, bool isContainer, bool noErrorOnUnknown, TimeSpan now)
+    {
+        if (RefusedWhileStopped(requestId))
+            return;
+        var addr = address.Address;
+        if (!Universe.Contains(addr))
+        {
+            ClaimOutsideRange(requestId, RecordIdent(ident, addr), address, isContainer);
+            return;
+        }
+        var op = new PendingClaim(requestId, ident, address, isContainer, noErrorOnUnknown);
+        if (!TryClaim(op, now, tick: false))
+            _pending.Add(op);
+    }
+
+    private static string RecordIdent(string ident, Address address) =>
+        ident == Idents.NoContainer ? address.ToString() : ident;
+
+    private void ClaimOutsideRange(long requestId, string ident, Cidr address, bool isContainer)
+    {
+        if (_holders.TryGetValue(address.Address, out var holder))
+        {
+            if (holder == ident)
+            {
+                Complete(requestId, new Outcome.Ok(address));
+                return;
+            }
+            if (!_dead.ContainsKey(holder))
+            {
+                Complete(requestId, new Outcome.Failed($"address {address} already in use by {holder}"));
+                return;
+            }
+            Unrecord(holder, address.Address);
+        }
+        Record(ident, address, isContainer);
+        Complete(requestId, new Outcome.Ok(address));
+    }
+
+    internal bool TryClaim(PendingClaim op, TimeSpan now, bool tick)
+    {
+        EstablishRing(now);
+        _dead.Remove(op.Ident);
+        if (Ring.IsEmpty)
+        {
+            if (op.NoErrorOnUnknown && !op.Answered)
+            {
+                Complete(op.RequestId, new Outcome.Ok(op.Address));
+                op.Answered = true;
+            }
+            return false;
+        }
+        var addr = op.Address.Address;
+        var owner = Ring.Owner(addr);
+        if (owner == Self)
+        {
+            Finish(op, ClaimOwnAddress(op));
+            return true;
+        }
+        if (tick || op.Tries == 0)
+            op.Tries++;
+        if (!IsReachable(owner))
+        {
+            if (op.Tries <= Config.ClaimMaxTries)
+                return false;
+            Finish(op, new Outcome.Failed($"address {op.Address} is owned by other peer {NameOf(owner)}"));
+            return true;
+        }
+        if (tick || op.AskedAt == TimeSpan.MinValue)
+        {
+            Send(owner, new SpaceRequest(new AddressRange(addr, addr + 1)));
+            op.AskedAt = now;
+        }
+        return false;
+    }
+
+    private Outcome ClaimOwnAddress(PendingClaim op)
+    {
+        var addr = op.Address.Address;
+        var ident = RecordIdent(op.Ident, addr);
+        if (!_holders.TryGetValue(addr, out var holder))
+        {
+            var result = Ownership.Space.Claim(addr);
+            if (result != FreeList.ClaimResult.Claimed)
+                return new Outcome.Failed($"address {op.Address} cannot be claimed: {result}");
+            Record(ident, op.Address, op.IsContainer);
+            return new Outcome.Ok(op.Address);
+        }
+        if (holder == ident || op.Ident == Idents.NoContainer)
+            return new Outcome.Ok(op.Address);
+        return IsIpString(holder)
+            ? new Outcome.Failed($"address {op.Address} already in use")
+            : new Outcome.Failed($"address {op.Address} is already owned by {holder}");
+    }
+
+    /// <summary>Answers a claim unless it was answered early (noErrorOnUnknown); then a failure is only logged.</summary>
+    private void Finish(PendingClaim op, Outcome outcome)
+    {
+        if (!op.Answered)
+            Complete(op.RequestId, outcome);
+        else if (outcome is Outcome.Failed failed)
+            Log(LogLevel.Warning, $"Claim of {op.Address} for {op.Ident} failed after it was acknowledged: {failed.Message}");
+        op.Answered = true;
+    }
+}

@@ -1,0 +1,95 @@
+using WeaveOrleans.Ipam.Consensus;
+using WeaveOrleans.Ipam.Peers;
+
+namespace WeaveOrleans.Ipam.Allocation;
+
+public sealed partial class Allocator
+{
+    private bool _ringRequested;
+
+    /// <summary>Waits until a ring exists (<c>weave prime</c>).</summary>
+    public void Prime(long requestId, TimeSpan now)
+    {
+        if (RefusedWhileStopped(requestId))
+            return;
+        var op = new PendingPrime(requestId);
+        if (!TryPrime(op))
+        {
+            _pending.Add(op);
+            EstablishRing(now);
+        }
+    }
+
+    internal bool TryPrime(PendingPrime op)
+    {
+        if (Ring.IsEmpty)
+            return false;
+        Complete(op.RequestId, new Outcome.Ok());
+        return true;
+    }
+
+    /// <summary>
+    /// Called whenever the ring is needed: an elector starts agreement (once; ticks re-propose), an
+    /// observer asks the others for their ring.
+    /// </summary>
+    private void EstablishRing(TimeSpan now)
+    {
+        if (!Ring.IsEmpty || _shuttingDown)
+            return;
+        switch (_paxos)
+        {
+            case Elector elector when !_awaitingConsensus:
+                _awaitingConsensus = true;
+                elector.Propose();
+                _effects.SnapshotChanged = true;
+                Broadcast(CurrentGossip());
+                CheckConsensus(now);
+                break;
+            case Observer when !_ringRequested:
+                _ringRequested = true;
+                Broadcast(CurrentGossip(ringRequest: true));
+                break;
+        }
+    }
+
+    private void OnPaxos(PeerName from, PaxosState state, TimeSpan now)
+    {
+        if (!Ring.IsEmpty)
+        {
+            // It is still agreeing on a ring that already exists: give it ours.
+            Send(from, CurrentGossip());
+            return;
+        }
+        if (_paxos is null)
+            return;
+        var changed = _paxos.Update(state);
+        changed |= _paxos.Think();
+        if (changed)
+        {
+            _effects.SnapshotChanged = true;
+            if (_paxos is Elector)
+                Broadcast(CurrentGossip());
+        }
+        CheckConsensus(now);
+    }
+
+    private void CheckConsensus(TimeSpan now)
+    {
+        if (_paxos is not null && Ring.IsEmpty && _paxos.TryGetConsensus(out var value))
+        {
+            CreateRing(value.Peers, announce: true);
+            RetryPending(now, tick: false);
+        }
+    }
+
+    private void CreateRing(IReadOnlyCollection<PeerName> peers, bool announce)
+    {
+        Ownership.CreateRing(peers);
+        _paxos = null;
+        _awaitingConsensus = false;
+        _effects.SnapshotChanged = true;
+        Log(LogLevel.Info, $"Created the IP allocation ring from peers [{string.Join(", ", peers.Order())}]");
+        if (announce)
+            Broadcast(CurrentGossip());
+    }
+}

@@ -1,0 +1,45 @@
+namespace WeaveOrleans.Ipam.Allocation;
+
+public sealed partial class Allocator
+{
+    /// <summary>A container (re)started: it keeps its addresses.</summary>
+    public void ContainerStarted(string id) => _dead.Remove(id);
+
+    /// <summary>
+    /// A container died: its addresses are released after the grace period unless it starts again
+    /// first; its pending requests are cancelled.
+    /// </summary>
+    public void ContainerDied(string id, TimeSpan now)
+    {
+        if (_owned.TryGetValue(id, out var owned) && owned.IsContainer)
+            _dead[id] = now;
+        CancelFor(id, "container died");
+    }
+
+    /// <summary>A container was removed: its addresses are released at once.</summary>
+    public void ContainerDestroyed(string id)
+    {
+        if (_owned.TryGetValue(id, out var owned) && owned.IsContainer)
+            Release(id);
+        CancelFor(id, "container destroyed");
+    }
+
+    /// <summary>At start-up: releases the addresses of every container that is not running any more. Returns how many idents were released.</summary>
+    public int PruneOwned(IReadOnlySet<string> runningContainers)
+    {
+        var gone = _owned.Where(kv => kv.Value.IsContainer && !runningContainers.Contains(kv.Key)).Select(kv => kv.Key).ToList();
+        foreach (var id in gone)
+        {
+            Release(id);
+            Log(LogLevel.Info, $"Released addresses of {id}: the container is gone");
+        }
+        return gone.Count;
+    }
+
+    private void RemoveDeadContainers(TimeSpan now)
+    {
+        var expired = _dead.Where(kv => now - kv.Value > Config.ContainerDeathGrace).Select(kv => kv.Key).ToList();
+        foreach (var id in expired)
+            Release(id);
+    }
+}

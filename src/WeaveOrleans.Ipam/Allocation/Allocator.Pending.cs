@@ -1,0 +1,73 @@
+namespace WeaveOrleans.Ipam.Allocation;
+
+public sealed partial class Allocator
+{
+    public bool HasPending => _pending.Count > 0;
+
+    private IEnumerable<PendingClaim> PendingClaims => _pending.OfType<PendingClaim>();
+
+    private IEnumerable<PendingAllocate> PendingAllocates => _pending.OfType<PendingAllocate>();
+
+    /// <summary>
+    /// The periodic step: refresh advertised free space, push consensus along, retry what waits, and
+    /// release containers dead for longer than the grace period.
+    /// </summary>
+    public void Tick(TimeSpan now)
+    {
+        if (!Ring.IsEmpty)
+            Ownership.ReportFree();
+        if (_awaitingConsensus && Ring.IsEmpty && _paxos is Consensus.Elector elector)
+        {
+            elector.Propose();
+            _effects.SnapshotChanged = true;
+            Broadcast(CurrentGossip());
+            CheckConsensus(now);
+        }
+        else if (HasPending)
+        {
+            _ringRequested = false;
+            RetryPending(now, tick: true);
+        }
+        RemoveDeadContainers(now);
+    }
+
+    /// <summary>Tries every pending request again: primes, then claims (existing addresses first), then allocations.</summary>
+    private void RetryPending(TimeSpan now, bool tick)
+    {
+        var order = _pending.OfType<PendingPrime>().Cast<PendingOp>()
+            .Concat(PendingClaims).Concat(PendingAllocates).ToList();
+        foreach (var op in order)
+            if (_pending.Contains(op) && op.Try(this, now, tick))
+                _pending.Remove(op);
+    }
+
+    /// <summary>The caller gave up on <paramref name="requestId"/> (e.g. the HTTP client disconnected).</summary>
+    public bool Cancel(long requestId) => CancelWhere(op => op.RequestId == requestId, "cancelled") > 0;
+
+    private void CancelFor(string ident, string reason) => CancelWhere(op => op.Ident == ident, reason);
+
+    private void CancelAll(string reason) => CancelWhere(_ => true, reason);
+
+    private int CancelWhere(Func<PendingOp, bool> match, string reason)
+    {
+        var cancelled = _pending.Where(match).ToList();
+        foreach (var op in cancelled)
+        {
+            _pending.Remove(op);
+            if (op is not PendingClaim { Answered: true })
+                Complete(op.RequestId, new Outcome.Cancelled(reason));
+        }
+        return cancelled.Count;
+    }
+
+    private bool RefusedWhileStopped(long requestId)
+    {
+        if (_shuttingDown)
+            Complete(requestId, new Outcome.Cancelled("peer is shutting down"));
+        else if (RemovedFromNetwork)
+            Complete(requestId, new Outcome.Failed(RemovedStatus));
+        else
+            return false;
+        return true;
+    }
+}

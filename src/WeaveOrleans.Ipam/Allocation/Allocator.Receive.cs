@@ -1,0 +1,136 @@
+using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.Ipam.Rings;
+
+namespace WeaveOrleans.Ipam.Allocation;
+
+public sealed partial class Allocator
+{
+    /// <summary>A message from peer <paramref name="from"/>.</summary>
+    public void Receive(PeerName from, PeerMessage message, TimeSpan now)
+    {
+        if (from == Self)
+            return;
+        switch (message)
+        {
+            case Gossip gossip:
+                OnGossip(from, gossip, now);
+                break;
+            case SpaceRequest request:
+                OnSpaceRequest(from, request.Range);
+                break;
+            case SpaceRequestDenied denied:
+                OnSpaceRequestDenied(from, denied.Range, now);
+                break;
+        }
+    }
+
+    /// <summary>The transport connected to <paramref name="peer"/>: tell it what we know, and perhaps it has space.</summary>
+    public void PeerConnected(PeerName peer, TimeSpan now)
+    {
+        if (peer == Self || !_reachable.Add(peer))
+            return;
+        Send(peer, CurrentGossip());
+        RetryPending(now, tick: false);
+    }
+
+    public void PeerDisconnected(PeerName peer) => _reachable.Remove(peer);
+
+    private void OnGossip(PeerName from, Gossip gossip, TimeSpan now)
+    {
+        foreach (var (peer, nick) in gossip.Nicknames)
+            if (peer != Self && _nicknames.GetValueOrDefault(peer) != nick)
+            {
+                _nicknames[peer] = nick;
+                _effects.SnapshotChanged = true;
+            }
+        foreach (var removed in gossip.Removed)
+            if (_removed.Add(removed))
+                _effects.SnapshotChanged = true;
+        if (_removed.Contains(Self) && !RemovedFromNetwork)
+            BecomeRemoved($"peer {NameOf(from)} says this peer was removed with rmpeer");
+        if (_removed.Contains(from))
+        {
+            // A removed peer is back: take nothing from it, and make sure it learns it was removed.
+            Send(from, CurrentGossip());
+            return;
+        }
+        if (gossip.Ring is { IsEmpty: false } ring)
+            OnRing(from, ring, now);
+        else if (gossip.Paxos is { } paxos)
+            OnPaxos(from, paxos, now);
+        else if (gossip.RingRequest)
+        {
+            if (!Ring.IsEmpty)
+                Send(from, CurrentGossip());
+            else
+                EstablishRing(now);
+        }
+    }
+
+    private void OnRing(PeerName from, RingData ring, TimeSpan now)
+    {
+        var wasEmpty = Ring.IsEmpty;
+        var result = Ownership.Merge(ring);
+        if (result.Error is { } error)
+        {
+            RejectedMerges++;
+            LastMergeError = error;
+            Log(LogLevel.Error, $"Refused the ring from {NameOf(from)}: {error.Message}");
+            if (error.Kind == RingMergeErrorKind.TakenOver)
+                BecomeRemoved($"{NameOf(from)} holds a newer owner for a range this peer uses");
+            return;
+        }
+        if (!result.Updated)
+            return;
+        _effects.SnapshotChanged = true;
+        if (wasEmpty)
+        {
+            _paxos = null;
+            _awaitingConsensus = false;
+            Log(LogLevel.Info, $"Received the IP allocation ring from {NameOf(from)}");
+        }
+        RetakeRemovedPeers();
+        // Relay: peers that are not connected to the sender hear it from us.
+        Broadcast(CurrentGossip());
+        RetryPending(now, tick: false);
+    }
+
+    private void OnSpaceRequest(PeerName from, AddressRange range)
+    {
+        if (Ring.IsEmpty || RemovedFromNetwork || _shuttingDown || _removed.Contains(from))
+            return;
+        var within = range.Intersect(Universe);
+        if (!within.IsEmpty && Ownership.TryDonate(within, from, out var donated))
+        {
+            Log(LogLevel.Debug, $"Donated {donated} to {NameOf(from)}");
+            _effects.SnapshotChanged = true;
+            Broadcast(CurrentGossip());
+            return;
+        }
+        Send(from, CurrentGossip());
+        Send(from, new SpaceRequestDenied(range));
+    }
+
+    private void OnSpaceRequestDenied(PeerName from, AddressRange range, TimeSpan now)
+    {
+        foreach (var claim in PendingClaims.ToList())
+        {
+            var addr = claim.Address.Address;
+            if (range.Contains(addr) && !Ring.IsEmpty && Ring.Owner(addr) == from)
+            {
+                _pending.Remove(claim);
+                Finish(claim, new Outcome.Failed($"address {claim.Address} is owned by other peer {NameOf(from)}, which refused to hand it over: it is in use there"));
+            }
+        }
+        foreach (var op in PendingAllocates.ToList())
+        {
+            if (op.AskedPeer != from)
+                continue;
+            op.DeniedBy.Add(from);
+            op.AskedPeer = null;
+            if (TryAllocate(op, now, tick: false))
+                _pending.Remove(op);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+using WeaveOrleans.Ipam.Consensus;
+using WeaveOrleans.Ipam.FreeList;
+using WeaveOrleans.Ipam.Ownership;
+using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.Ipam.Rings;
+
+namespace WeaveOrleans.Ipam.Allocation;
+
+public sealed partial class Allocator
+{
+    /// <summary>What must be persisted besides the per-ident rows.</summary>
+    public AllocatorSnapshot Snapshot() =>
+        new(Self,
+            Nickname,
+            Config.Range,
+            Ring.IsEmpty ? null : Ring.ToData(),
+            _paxos?.State,
+            _nicknames.ToImmutableDictionary(),
+            [.. _removed.Order()],
+            [.. _removedByMe.Order()],
+            RemovedFromNetwork);
+
+    /// <summary>
+    /// Rebuilds a peer from what it persisted. Data for another peer name or another range is dropped
+    /// (with a log line, and the rows marked for deletion); otherwise the peer continues exactly where
+    /// it stopped, and persisted data wins over a seed given at launch.
+    /// </summary>
+    public static Allocator Restore(
+        AllocatorConfig config, PeerName self, string nickname, Random random,
+        AllocatorSnapshot? snapshot, IReadOnlyDictionary<string, OwnedAddresses> owned)
+    {
+        var allocator = new Allocator(config, self, nickname, random, startFresh: false);
+        var problem = snapshot switch
+        {
+            null => owned.Count > 0 ? "No valid persisted data" : null,
+            _ when snapshot.Self != self => $"Deleting persisted data for peername {snapshot.Self}",
+            _ when snapshot.Range != config.Range =>
+                $"Deleting persisted data for IPAM range {snapshot.Range}: this peer was launched with --ipalloc-range {config.Range}",
+            _ => null,
+        };
+        if (snapshot is null || problem is not null)
+        {
+            if (problem is not null)
+                allocator.Log(LogLevel.Warning, problem);
+            foreach (var ident in owned.Keys)
+                allocator._effects.ChangedIdents.Add(ident);
+            allocator._effects.SnapshotChanged = snapshot is not null;
+            allocator.StartParticipant();
+            return allocator;
+        }
+        allocator.RestoreFrom(snapshot, owned);
+        return allocator;
+    }
+
+    private void RestoreFrom(AllocatorSnapshot snapshot, IReadOnlyDictionary<string, OwnedAddresses> owned)
+    {
+        foreach (var (peer, nick) in snapshot.Nicknames)
+            if (peer != Self)
+                _nicknames[peer] = nick;
+        _removed.UnionWith(snapshot.Removed);
+        _removedByMe.UnionWith(snapshot.RemovedByMe);
+        RemovedFromNetwork = snapshot.RemovedFromNetwork;
+
+        if (snapshot.Ring is { IsEmpty: false } ringData)
+        {
+            var ring = Ring.Restore(Self, ringData);
+            var space = new Space();
+            foreach (var range in ring.OwnedRanges())
+                space.AddOwned(range);
+            Ownership = new RingSpace(ring, space);
+            if (Config.Init is InitMode.BySeed)
+                Log(LogLevel.Info, "Found persisted IPAM data, ignoring supplied IPAM seed");
+        }
+        else
+        {
+            _paxos = Config.Init switch
+            {
+                InitMode.ByConsensus c => Elector.Restore(Self, c.Quorum, snapshot.Paxos ?? PaxosState.Empty),
+                InitMode.AsObserver => Observer.Restore(Self, 1, snapshot.Paxos ?? PaxosState.Empty),
+                _ => null,
+            };
+            if (Config.Init is InitMode.BySeed seed)
+                CreateRing(seed.Seeds, announce: false);
+        }
+
+        foreach (var (ident, record) in owned)
+        {
+            _owned[ident] = record;
+            foreach (var cidr in record.Cidrs)
+            {
+                _holders[cidr.Address] = ident;
+                if (!Universe.Contains(cidr.Address) || Ring.IsEmpty || Ring.Owner(cidr.Address) != Self)
+                    continue;
+                if (Ownership.Space.Claim(cidr.Address) != ClaimResult.Claimed)
+                    Log(LogLevel.Error, $"Persisted address {cidr} of {ident} could not be restored into the free list");
+            }
+        }
+    }
+}

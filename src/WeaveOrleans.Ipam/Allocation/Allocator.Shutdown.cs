@@ -1,0 +1,48 @@
+using WeaveOrleans.Ipam.Peers;
+
+namespace WeaveOrleans.Ipam.Allocation;
+
+public sealed partial class Allocator
+{
+    public bool IsShuttingDown => _shuttingDown;
+
+    /// <summary>
+    /// Leaves the network (<c>weave reset</c>): cancels pending work and hands every range to an heir,
+    /// preferring a connected peer that owns ranges, then a connected peer known by nickname, then any
+    /// owner, then anyone known. Returns the heir, or <see cref="PeerName.None"/> when there is none.
+    /// </summary>
+    public PeerName Shutdown(TimeSpan now)
+    {
+        _shuttingDown = true;
+        CancelAll("peer is shutting down");
+        if (Ring.IsEmpty)
+            return PeerName.None;
+        var heir = PickHeir();
+        if (heir == PeerName.None)
+        {
+            Log(LogLevel.Warning, "No other peer to hand this peer's ranges to");
+            return heir;
+        }
+        Ownership.HandOver(heir);
+        _owned.Clear();
+        _holders.Clear();
+        _dead.Clear();
+        _effects.SnapshotChanged = true;
+        Log(LogLevel.Info, $"Handed every range to {NameOf(heir)}");
+        Broadcast(CurrentGossip());
+        return heir;
+    }
+
+    private PeerName PickHeir()
+    {
+        bool Candidate(PeerName p) => p != Self && p != PeerName.None && !_removed.Contains(p);
+        var owners = Ring.Entries.Select(e => e.Peer).Where(Candidate).Distinct().ToList();
+        var known = _nicknames.Keys.Where(Candidate).Order().ToList();
+        return owners.Where(_reachable.Contains)
+            .Concat(known.Where(_reachable.Contains))
+            .Concat(owners)
+            .Concat(known)
+            .DefaultIfEmpty(PeerName.None)
+            .First();
+    }
+}

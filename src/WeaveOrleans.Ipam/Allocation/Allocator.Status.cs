@@ -1,0 +1,71 @@
+using System.Globalization;
+using WeaveOrleans.Ipam.Consensus;
+
+namespace WeaveOrleans.Ipam.Allocation;
+
+public sealed partial class Allocator
+{
+    /// <summary>The one-line state, Weave's wording: the first case that applies.</summary>
+    public string StatusLine()
+    {
+        if (RemovedFromNetwork)
+            return RemovedStatus;
+        if (_shuttingDown)
+            return "shutting down";
+        if (PendingAllocates.Any())
+            return PendingAllocates.All(op => op.NoDonor) && Ring.Peers().Any(p => !IsReachable(p))
+                ? "all IP ranges owned by unreachable peers - use 'rmpeer' if they are dead"
+                : "waiting for IP(s) to become available";
+        if (!Ring.IsEmpty)
+            return "ready";
+        if (_paxos is Elector elector && _awaitingConsensus)
+            return $"awaiting consensus (quorum: {elector.Quorum}, known: {elector.KnownNodes.Count})";
+        if (_paxos is Observer)
+            return "priming";
+        return "idle";
+    }
+
+    public AllocatorStatus Status()
+    {
+        var entries = new List<RangeStatus>();
+        for (var i = 0; i < Ring.Count; i++)
+        {
+            var e = Ring[i];
+            var next = Ring[(i + 1) % Ring.Count].Token;
+            entries.Add(new RangeStatus(e.Token, Ring.Distance(e.Token, next), e.Peer, _nicknames.GetValueOrDefault(e.Peer), IsReachable(e.Peer), e.Version));
+        }
+        var shares = Ring.SizeByPeer()
+            .Select(kv => new PeerShare(kv.Key, _nicknames.GetValueOrDefault(kv.Key), kv.Value, kv.Key == Self, IsReachable(kv.Key)))
+            .OrderByDescending(s => s.IsSelf).ThenBy(s => s.Peer)
+            .ToList();
+        return new AllocatorStatus(
+            StatusLine(),
+            Config.Range,
+            Universe.Size,
+            ActiveCount,
+            Config.DefaultSubnet,
+            _paxos is null ? null : new ConsensusStatus(_paxos is Elector, _paxos.KnownNodes.Count, _paxos.Quorum),
+            entries,
+            shares,
+            [.. PendingClaims.Select(c => $"{c.Ident} {c.Address}")],
+            [.. PendingAllocates.Select(a => a.ToString())],
+            LastMergeError?.Message,
+            RejectedMerges);
+    }
+
+    /// <summary>
+    /// <c>weave status ipam</c>: a line per peer with its share of the range, this peer first with its
+    /// active count, unreachable peers marked. Empty while there is no ring.
+    /// </summary>
+    public IReadOnlyList<string> RangeReport()
+    {
+        var status = Status();
+        return [.. status.Shares.Select(share =>
+        {
+            var label = share.Nickname is null ? share.Peer.ToString() : $"{share.Peer}({share.Nickname})";
+            var percent = (double)share.Size * 100.0 / (double)status.RangeNumIPs;
+            var tail = share.IsSelf ? $"({status.ActiveIPs} active)" : share.IsReachable ? "" : "- unreachable!";
+            return string.Create(CultureInfo.InvariantCulture, $"{label,-37} {share.Size,8} IPs ({percent:00.0}% of total) {tail}").TrimEnd();
+        })];
+    }
+}

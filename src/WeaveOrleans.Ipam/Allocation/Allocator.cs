@@ -1,0 +1,126 @@
+using System.Collections.Immutable;
+using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Ipam.Consensus;
+using WeaveOrleans.Ipam.Ownership;
+using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.Ipam.Rings;
+
+namespace WeaveOrleans.Ipam.Allocation;
+
+/// <summary>
+/// One peer's IPAM as a deterministic state machine. Every input is a method call carrying the
+/// current time; every output collects in <see cref="Effects"/> (answers, messages, what to persist).
+/// No threads, clock, I/O or ambient randomness: the same inputs and seed give the same run. Each
+/// operation lives in its own file (Allocator.*.cs).
+/// </summary>
+public sealed partial class Allocator
+{
+    private readonly Random _random;
+    private readonly Dictionary<string, OwnedAddresses> _owned = [];
+    private readonly Dictionary<Address, string> _holders = [];
+    private readonly Dictionary<string, TimeSpan> _dead = [];
+    private readonly Dictionary<PeerName, string> _nicknames = [];
+    private readonly HashSet<PeerName> _reachable = [];
+    private readonly HashSet<PeerName> _removed = [];
+    private readonly HashSet<PeerName> _removedByMe = [];
+    private readonly List<PendingOp> _pending = [];
+    private Participant? _paxos;
+    private bool _awaitingConsensus;
+    private bool _shuttingDown;
+    private Effects _effects = new();
+
+    public Allocator(AllocatorConfig config, PeerName self, string nickname, Random random)
+        : this(config, self, nickname, random, startFresh: true)
+    {
+    }
+
+    private Allocator(AllocatorConfig config, PeerName self, string nickname, Random random, bool startFresh)
+    {
+        if (config.Problem() is { } problem)
+            throw new ArgumentException(problem, nameof(config));
+        Config = config;
+        Self = self;
+        Nickname = nickname;
+        _random = random;
+        Ownership = new RingSpace(config.Range.Range, self);
+        _nicknames[self] = nickname;
+        if (startFresh)
+            StartParticipant();
+    }
+
+    public AllocatorConfig Config { get; }
+
+    public PeerName Self { get; }
+
+    public string Nickname { get; }
+
+    internal RingSpace Ownership { get; private set; }
+
+    public Ring Ring => Ownership.Ring;
+
+    public AddressRange Universe => Config.Range.Range;
+
+    /// <summary>The last ring another peer sent that could not be merged, for status.</summary>
+    public RingMergeError? LastMergeError { get; private set; }
+
+    /// <summary>
+    /// Set when the network says this peer's ranges were taken over with rmpeer: it must not hand out
+    /// another address until it is reset, or it would duplicate the new owner's.
+    /// </summary>
+    public bool RemovedFromNetwork { get; private set; }
+
+    public int RejectedMerges { get; private set; }
+
+    /// <summary>Hands over everything produced since the last call.</summary>
+    public Effects TakeEffects()
+    {
+        var effects = _effects;
+        _effects = new Effects();
+        return effects;
+    }
+
+    private void StartParticipant()
+    {
+        switch (Config.Init)
+        {
+            case InitMode.ByConsensus c:
+                _paxos = new Elector(Self, c.Quorum);
+                break;
+            case InitMode.AsObserver:
+                _paxos = new Observer(Self, 1);
+                break;
+            case InitMode.BySeed s:
+                _paxos = null;
+                CreateRing(s.Seeds, announce: false);
+                break;
+        }
+    }
+
+    /// <summary>This peer's own gossip: the ring once there is one, else the consensus state.</summary>
+    internal Gossip CurrentGossip(bool ringRequest = false) =>
+        new(_nicknames.ToImmutableDictionary(),
+            Ring.IsEmpty ? _paxos is Elector ? _paxos.State : null : null,
+            Ring.IsEmpty ? null : Ring.ToData(),
+            [.. _removed.Order()],
+            ringRequest);
+
+    private void Broadcast(PeerMessage message) => _effects.Messages.Add(new Outgoing(null, message));
+
+    private void Send(PeerName to, PeerMessage message) => _effects.Messages.Add(new Outgoing(to, message));
+
+    private void Complete(long requestId, Outcome outcome)
+    {
+        if (requestId >= 0)
+            _effects.Completions.Add(new Completion(requestId, outcome));
+    }
+
+    private void Log(LogLevel level, string message) => _effects.Log.Add(new LogEvent(level, message));
+
+    internal string NameOf(PeerName peer) =>
+        _nicknames.TryGetValue(peer, out var nick) ? $"{peer}({nick})" : peer.ToString();
+
+    /// <summary>Whether the peer is reachable right now, as the transport last said.</summary>
+    public bool IsReachable(PeerName peer) => peer == Self || _reachable.Contains(peer);
+
+    public IReadOnlyCollection<PeerName> ReachablePeers => _reachable;
+}
