@@ -51,21 +51,21 @@ public sealed partial class Allocator
             Complete(op.RequestId, new Outcome.Ok(cidr));
             return true;
         }
-        AskForSpace(op, within, now, tick);
+        AskForSpace(op, op.Subnet.Range.Intersect(Universe), now, tick);
         return false;
     }
 
     /// <summary>
-    /// Asks one donor at a time, most promising first. A retry caused by a ring change waits for the
+    /// Asks for space in the whole subnet (so donations stay CIDR-aligned to it), one donor at a time, most promising first. A retry caused by a ring change waits for the
     /// answer already on its way; a tick asks again, since messages can be lost.
     /// </summary>
-    private void AskForSpace(PendingAllocate op, AddressRange within, TimeSpan now, bool tick)
+    private void AskForSpace(PendingAllocate op, AddressRange subnet, TimeSpan now, bool tick)
     {
         if (op.AskedPeer is not null && !tick)
             return;
         if (tick)
             op.DeniedBy.Clear();
-        var donor = Ring.ChoosePeersToAskForSpace(within, _random)
+        var donor = Ring.ChoosePeersToAskForSpace(subnet, _random)
             .Where(p => IsReachable(p) && !op.DeniedBy.Contains(p) && !_removed.Contains(p))
             .Select(p => (PeerName?)p)
             .FirstOrDefault();
@@ -73,6 +73,6 @@ public sealed partial class Allocator
         op.AskedPeer = donor;
         op.AskedAt = now;
         if (donor is { } peer)
-            Send(peer, new SpaceRequest(within));
+            Send(peer, new SpaceRequest(subnet));
     }
 }

@@ -31,6 +31,12 @@ public sealed partial class Allocator
         RemoveDeadContainers(now);
     }
 
+    /// <summary>
+    /// Periodic gossip (every 30 s in Weave): everything this peer knows, to every connected peer, so
+    /// that free-space reports and anything a lost message carried still get around.
+    /// </summary>
+    public void GossipPeriodically() => Broadcast(CurrentGossip());
+
     /// <summary>Tries every pending request again: primes, then claims (existing addresses first), then allocations.</summary>
     private void RetryPending(TimeSpan now, bool tick)
     {

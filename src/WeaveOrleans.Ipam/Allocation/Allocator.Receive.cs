@@ -101,7 +101,7 @@ public sealed partial class Allocator
         if (Ring.IsEmpty || RemovedFromNetwork || _shuttingDown || _removed.Contains(from))
             return;
         var within = range.Intersect(Universe);
-        if (!within.IsEmpty && Ownership.TryDonate(within, from, out var donated))
+        if (!within.IsEmpty && Ownership.Space.FreeIn(UsablePart(within)) > UInt128.Zero && Ownership.TryDonate(within, from, out var donated))
         {
             Log(LogLevel.Debug, $"Donated {donated} to {NameOf(from)}");
             _effects.SnapshotChanged = true;
@@ -111,6 +111,13 @@ public sealed partial class Allocator
         Send(from, CurrentGossip());
         Send(from, new SpaceRequestDenied(range));
     }
+
+    /// <summary>
+    /// A request for a whole subnet is only worth answering with space the asker can use: not its
+    /// network or broadcast address.
+    /// </summary>
+    private static AddressRange UsablePart(AddressRange range) =>
+        range.Size < Cidr.MinSubnetSize ? range : new AddressRange(range.Start + 1, range.End - 1);
 
     private void OnSpaceRequestDenied(PeerName from, AddressRange range, TimeSpan now)
     {

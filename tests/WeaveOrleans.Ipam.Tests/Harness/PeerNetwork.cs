@@ -1,0 +1,209 @@
+using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Peers;
+
+namespace WeaveOrleans.Ipam.Tests.Harness;
+
+/// <summary>
+/// Several allocators wired by an in-test message pump. Which in-flight message is delivered next is
+/// drawn from a seeded random source, so a seed replays a run exactly. Links can be cut and healed;
+/// the clock moves only when told to.
+/// </summary>
+public sealed class PeerNetwork(int seed)
+{
+    private readonly Random _random = new(seed);
+    private readonly List<(PeerName From, PeerName To, PeerMessage Message)> _inFlight = [];
+    private readonly HashSet<(PeerName, PeerName)> _cut = [];
+    private long _nextRequest = 1;
+
+    public List<SimPeer> Peers { get; } = [];
+
+    public TimeSpan Now { get; private set; }
+
+    public int Delivered { get; private set; }
+
+    public static PeerName Name(int n) => new(((ulong)n << 40) | (2UL << 16));
+
+    public SimPeer this[int n] => Peers.Single(p => p.Name == Name(n));
+
+    public SimPeer Add(int n, AllocatorConfig config)
+    {
+        var name = Name(n);
+        var peer = new SimPeer(name, $"nick-{n:00}", config, new Allocator(config, name, $"nick-{n:00}", new Random(_random.Next())));
+        Peers.Add(peer);
+        Flush(peer);
+        foreach (var other in Peers.Where(p => p != peer && p.Up))
+            Link(peer, other);
+        return peer;
+    }
+
+    public bool Connected(SimPeer a, SimPeer b) => a.Up && b.Up && !_cut.Contains(Key(a.Name, b.Name));
+
+    private static (PeerName, PeerName) Key(PeerName a, PeerName b) => a < b ? (a, b) : (b, a);
+
+    private void Link(SimPeer a, SimPeer b)
+    {
+        if (!Connected(a, b))
+            return;
+        a.Allocator.PeerConnected(b.Name, Now);
+        Flush(a);
+        b.Allocator.PeerConnected(a.Name, Now);
+        Flush(b);
+    }
+
+    private void Unlink(SimPeer a, SimPeer b)
+    {
+        a.Allocator.PeerDisconnected(b.Name);
+        b.Allocator.PeerDisconnected(a.Name);
+        _inFlight.RemoveAll(m => (m.From == a.Name && m.To == b.Name) || (m.From == b.Name && m.To == a.Name));
+    }
+
+    public void Cut(SimPeer a, SimPeer b)
+    {
+        if (_cut.Add(Key(a.Name, b.Name)))
+            Unlink(a, b);
+    }
+
+    public void Heal(SimPeer a, SimPeer b)
+    {
+        if (_cut.Remove(Key(a.Name, b.Name)))
+            Link(a, b);
+    }
+
+    /// <summary>No link between any member of <paramref name="side"/> and anyone else.</summary>
+    public void Partition(params SimPeer[] side)
+    {
+        foreach (var a in side)
+            foreach (var b in Peers.Except(side))
+                Cut(a, b);
+    }
+
+    public void HealAll()
+    {
+        foreach (var (a, b) in _cut.ToList())
+            Heal(Peers.Single(p => p.Name == a), Peers.Single(p => p.Name == b));
+    }
+
+    /// <summary>Collects what the peer produced and puts its messages on the wire.</summary>
+    public void Flush(SimPeer peer)
+    {
+        foreach (var outgoing in peer.Absorb(peer.Allocator.TakeEffects()))
+        {
+            if (outgoing.To is { } to)
+            {
+                var target = Peers.SingleOrDefault(p => p.Name == to);
+                if (target is not null && Connected(peer, target))
+                    _inFlight.Add((peer.Name, to, outgoing.Message));
+            }
+            else
+            {
+                foreach (var target in Peers.Where(p => p != peer && Connected(peer, p)))
+                    _inFlight.Add((peer.Name, target.Name, outgoing.Message));
+            }
+        }
+    }
+
+    /// <summary>Delivers one in-flight message, chosen by the seed. False when nothing is in flight.</summary>
+    public bool Step()
+    {
+        if (_inFlight.Count == 0)
+            return false;
+        var i = _random.Next(_inFlight.Count);
+        var (from, to, message) = _inFlight[i];
+        _inFlight.RemoveAt(i);
+        var target = Peers.Single(p => p.Name == to);
+        target.Allocator.Receive(from, message, Now);
+        Delivered++;
+        Flush(target);
+        return true;
+    }
+
+    /// <summary>Delivers until nothing is in flight (bounded, so a message storm fails loudly).</summary>
+    public void Settle(int maxSteps = 100_000)
+    {
+        for (var n = 0; n < maxSteps; n++)
+            if (!Step())
+                return;
+        throw new InvalidOperationException($"network did not settle within {maxSteps} deliveries");
+    }
+
+    /// <summary>Moves the clock by <paramref name="by"/>, ticking every live peer once and letting each gossip, then settles.</summary>
+    public void Tick(TimeSpan? by = null)
+    {
+        Now += by ?? TimeSpan.FromSeconds(5);
+        foreach (var peer in Peers.Where(p => p.Up))
+        {
+            peer.Allocator.Tick(Now);
+            Flush(peer);
+        }
+        Settle();
+        foreach (var peer in Peers.Where(p => p.Up))
+        {
+            peer.Allocator.GossipPeriodically();
+            Flush(peer);
+        }
+        Settle();
+    }
+
+    public long Allocate(SimPeer peer, string ident, string? subnet = null, bool isContainer = true)
+    {
+        var id = _nextRequest++;
+        peer.Allocator.Allocate(id, ident, subnet is null ? null : Cidr.ParseSubnet(subnet), isContainer, Now);
+        Flush(peer);
+        return id;
+    }
+
+    public long Claim(SimPeer peer, string ident, string address, bool isContainer = true, bool noErrorOnUnknown = false)
+    {
+        var id = _nextRequest++;
+        peer.Allocator.Claim(id, ident, Cidr.Parse(address), isContainer, noErrorOnUnknown, Now);
+        Flush(peer);
+        return id;
+    }
+
+    public long Prime(SimPeer peer)
+    {
+        var id = _nextRequest++;
+        peer.Allocator.Prime(id, Now);
+        Flush(peer);
+        return id;
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the peer's allocator and puts what it produced on the wire.</summary>
+    public T Do<T>(SimPeer peer, Func<Allocator, T> action)
+    {
+        var result = action(peer.Allocator);
+        Flush(peer);
+        return result;
+    }
+
+    /// <summary>The answer to a request, after letting the network settle.</summary>
+    public Outcome? Answer(SimPeer peer, long requestId)
+    {
+        Settle();
+        return peer.Answers.GetValueOrDefault(requestId);
+    }
+
+    /// <summary>The address an allocation got; fails the test with the outcome otherwise.</summary>
+    public string Address(SimPeer peer, long requestId) =>
+        Answer(peer, requestId) is Outcome.Ok { Address: { } cidr } ? cidr.ToString() : throw new Xunit.Sdk.XunitException($"request {requestId} on {peer}: {Answer(peer, requestId)?.ToString() ?? "no answer"}");
+
+    /// <summary>The peer stops; its in-flight messages are lost; what it persisted stays.</summary>
+    public void Crash(SimPeer peer)
+    {
+        foreach (var other in Peers.Where(p => p != peer && Connected(peer, p)))
+            Unlink(peer, other);
+        peer.Up = false;
+    }
+
+    /// <summary>The peer starts again from what it persisted.</summary>
+    public void Restart(SimPeer peer, AllocatorConfig? config = null)
+    {
+        var cfg = config ?? peer.Config;
+        peer.Allocator = Allocator.Restore(cfg, peer.Name, peer.Nickname, new Random(_random.Next()), peer.PersistedSnapshot, peer.PersistedRows);
+        peer.Up = true;
+        Flush(peer);
+        foreach (var other in Peers.Where(p => p != peer && p.Up))
+            Link(peer, other);
+    }
+}

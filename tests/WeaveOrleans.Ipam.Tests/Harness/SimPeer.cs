@@ -1,0 +1,45 @@
+using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Peers;
+
+namespace WeaveOrleans.Ipam.Tests.Harness;
+
+/// <summary>One allocator plus what a host would keep for it: its persisted state and the answers it got.</summary>
+public sealed class SimPeer(PeerName name, string nickname, AllocatorConfig config, Allocator allocator)
+{
+    public PeerName Name { get; } = name;
+
+    public string Nickname { get; } = nickname;
+
+    public AllocatorConfig Config { get; } = config;
+
+    public Allocator Allocator { get; internal set; } = allocator;
+
+    public bool Up { get; internal set; } = true;
+
+    /// <summary>What a crash leaves behind: the last persisted snapshot and per-ident rows.</summary>
+    public AllocatorSnapshot? PersistedSnapshot { get; internal set; }
+
+    public Dictionary<string, OwnedAddresses> PersistedRows { get; } = [];
+
+    public Dictionary<long, Outcome> Answers { get; } = [];
+
+    public List<LogEvent> Log { get; } = [];
+
+    /// <summary>Does what a host does with effects: persist first, then answer and send.</summary>
+    internal IEnumerable<Outgoing> Absorb(Effects effects)
+    {
+        foreach (var ident in effects.ChangedIdents)
+            if (Allocator.Owned.TryGetValue(ident, out var owned))
+                PersistedRows[ident] = owned;
+            else
+                PersistedRows.Remove(ident);
+        if (effects.SnapshotChanged)
+            PersistedSnapshot = Allocator.Snapshot();
+        foreach (var completion in effects.Completions)
+            Answers[completion.RequestId] = completion.Outcome;
+        Log.AddRange(effects.Log);
+        return effects.Messages;
+    }
+
+    public override string ToString() => $"{Nickname}({Name})";
+}
