@@ -42,6 +42,8 @@ public sealed partial class Allocator
         if (Ring.IsEmpty)
             return false;
         var within = op.Subnet.HostRange.Intersect(Universe);
+        if (Fire(FaultPoint.AskDespiteSpace))
+            AskForSpace(op, op.Subnet.Range.Intersect(Universe), now, tick: true);
         if (Ownership.Space.TryAllocate(within, out var address))
         {
             var ident = op.Ident == Idents.NoContainer ? address.ToString() : op.Ident;

@@ -49,12 +49,10 @@ public sealed partial class Allocator
                 _effects.SnapshotChanged = true;
         if (_removed.Contains(Self) && !RemovedFromNetwork)
             BecomeRemoved($"peer {NameOf(from)} says this peer was removed with rmpeer");
-        if (_removed.Contains(from))
-        {
-            // A removed peer is back: take nothing from it, and make sure it learns it was removed.
-            Send(from, CurrentGossip());
+        // A removed peer that is back gets nothing from us and gives nothing: our broadcasts carry the
+        // removed list, which is how it learns. A peer that knows it was removed stays silent.
+        if (_removed.Contains(from) || RemovedFromNetwork)
             return;
-        }
         if (gossip.Ring is { IsEmpty: false } ring)
             OnRing(from, ring, now);
         else if (gossip.Paxos is { } paxos)
@@ -92,7 +90,8 @@ public sealed partial class Allocator
         }
         RetakeRemovedPeers();
         // Relay: peers that are not connected to the sender hear it from us.
-        Broadcast(CurrentGossip());
+        if (!Fire(FaultPoint.SkipRelay))
+            Broadcast(CurrentGossip());
         RetryPending(now, tick: false);
     }
 
@@ -101,7 +100,14 @@ public sealed partial class Allocator
         if (Ring.IsEmpty || RemovedFromNetwork || _shuttingDown || _removed.Contains(from))
             return;
         var within = range.Intersect(Universe);
-        if (!within.IsEmpty && Ownership.Space.FreeIn(UsablePart(within)) > UInt128.Zero && Ownership.TryDonate(within, from, out var donated))
+        if (Fire(FaultPoint.DonateOneAddress) && !within.IsEmpty && Ownership.Space.TryAllocate(UsablePart(within), out var single))
+        {
+            // Shrink the request to one free usable address and donate exactly that.
+            Ownership.Space.Free(single);
+            within = new AddressRange(single, single + 1);
+        }
+        if (!within.IsEmpty && !Fire(FaultPoint.DenyDonation)
+            && Ownership.Space.FreeIn(UsablePart(within)) > UInt128.Zero && Ownership.TryDonate(within, from, out var donated))
         {
             Log(LogLevel.Debug, $"Donated {donated} to {NameOf(from)}");
             _effects.SnapshotChanged = true;

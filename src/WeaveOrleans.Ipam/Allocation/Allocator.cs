@@ -44,6 +44,9 @@ public sealed partial class Allocator
         _random = random;
         Ownership = new RingSpace(config.Range.Range, self);
         _nicknames[self] = nickname;
+        // A first snapshot goes out with the first flush, so rows are never persisted without one
+        // naming their peer and range.
+        _effects.SnapshotChanged = true;
         if (startFresh)
             StartParticipant();
     }
@@ -71,6 +74,11 @@ public sealed partial class Allocator
 
     public int RejectedMerges { get; private set; }
 
+    /// <summary>Rare branches forced by the simulator; null in production.</summary>
+    public IFaultPoints? FaultPoints { get; set; }
+
+    private bool Fire(FaultPoint point) => FaultPoints?.Fire(point) == true;
+
     /// <summary>Hands over everything produced since the last call.</summary>
     public Effects TakeEffects()
     {
@@ -97,10 +105,11 @@ public sealed partial class Allocator
     }
 
     /// <summary>This peer's own gossip: the ring once there is one, else the consensus state.</summary>
+    /// <remarks>A peer that knows it was removed shares only the removed list: its ring is stale.</remarks>
     internal Gossip CurrentGossip(bool ringRequest = false) =>
         new(_nicknames.ToImmutableDictionary(),
-            Ring.IsEmpty ? _paxos is Elector ? _paxos.State : null : null,
-            Ring.IsEmpty ? null : Ring.ToData(),
+            Ring.IsEmpty && !RemovedFromNetwork ? _paxos is Elector ? _paxos.State : null : null,
+            Ring.IsEmpty || RemovedFromNetwork ? null : Ring.ToData(),
             [.. _removed.Order()],
             ringRequest);
 

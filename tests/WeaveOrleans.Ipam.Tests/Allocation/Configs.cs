@@ -10,9 +10,9 @@ internal static class Configs
     public static AllocatorConfig Consensus(string range, int quorum) => new(Cidr.ParseSubnet(range), new InitMode.ByConsensus(quorum));
 
     public static AllocatorConfig Seed(string range, params int[] seeds) =>
-        new(Cidr.ParseSubnet(range), new InitMode.BySeed([.. seeds.Select(Harness.PeerNetwork.Name).Order()]));
+        new(Cidr.ParseSubnet(range), new InitMode.BySeed([.. seeds.Select(WeaveOrleans.Simulation.PeerNetwork.Name).Order()]));
 
     public static AllocatorConfig Observer(string range) => new(Cidr.ParseSubnet(range), new InitMode.AsObserver());
 
-    public static ImmutableArray<PeerName> Names(params int[] n) => [.. n.Select(Harness.PeerNetwork.Name)];
+    public static ImmutableArray<PeerName> Names(params int[] n) => [.. n.Select(WeaveOrleans.Simulation.PeerNetwork.Name)];
 }

@@ -1,5 +1,5 @@
 using WeaveOrleans.Ipam.Allocation;
-using WeaveOrleans.Ipam.Tests.Harness;
+using WeaveOrleans.Simulation;
 
 namespace WeaveOrleans.Ipam.Tests.Allocation;
 

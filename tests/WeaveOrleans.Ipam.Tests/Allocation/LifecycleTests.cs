@@ -1,7 +1,7 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Rings;
-using WeaveOrleans.Ipam.Tests.Harness;
+using WeaveOrleans.Simulation;
 
 namespace WeaveOrleans.Ipam.Tests.Allocation;
 

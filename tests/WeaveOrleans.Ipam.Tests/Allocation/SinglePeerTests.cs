@@ -1,6 +1,6 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
-using WeaveOrleans.Ipam.Tests.Harness;
+using WeaveOrleans.Simulation;
 
 namespace WeaveOrleans.Ipam.Tests.Allocation;
 

@@ -1,6 +1,6 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
-using WeaveOrleans.Ipam.Tests.Harness;
+using WeaveOrleans.Simulation;
 using static WeaveOrleans.Ipam.Tests.TestPeers;
 
 namespace WeaveOrleans.Ipam.Tests.Allocation;

@@ -1,7 +1,7 @@
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Peers;
 
-namespace WeaveOrleans.Ipam.Tests.Harness;
+namespace WeaveOrleans.Simulation;
 
 /// <summary>One allocator plus what a host would keep for it: its persisted state and the answers it got.</summary>
 public sealed class SimPeer(PeerName name, string nickname, AllocatorConfig config, Allocator allocator)
@@ -24,6 +24,9 @@ public sealed class SimPeer(PeerName name, string nickname, AllocatorConfig conf
     public Dictionary<long, Outcome> Answers { get; } = [];
 
     public List<LogEvent> Log { get; } = [];
+
+    /// <summary>What the peer held when it last crashed, to compare with what it restores.</summary>
+    public Dictionary<string, HashSet<WeaveOrleans.Ipam.Addresses.Cidr>>? OwnedAtCrash { get; set; }
 
     /// <summary>Does what a host does with effects: persist first, then answer and send.</summary>
     internal IEnumerable<Outgoing> Absorb(Effects effects)

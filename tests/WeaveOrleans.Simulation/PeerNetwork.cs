@@ -2,7 +2,7 @@ using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Peers;
 
-namespace WeaveOrleans.Ipam.Tests.Harness;
+namespace WeaveOrleans.Simulation;
 
 /// <summary>
 /// Several allocators wired by an in-test message pump. Which in-flight message is delivered next is
@@ -18,6 +18,26 @@ public sealed class PeerNetwork(int seed)
 
     public List<SimPeer> Peers { get; } = [];
 
+    /// <summary>Rare engine branches switched on by seed; none by default.</summary>
+    public WeaveOrleans.Ipam.Allocation.IFaultPoints? FaultPoints { get; set; }
+
+    /// <summary>Chance that a delivered message is lost instead.</summary>
+    public double LossProbability { get; set; }
+
+    /// <summary>Chance that a delivered message is delivered again later.</summary>
+    public double DuplicateProbability { get; set; }
+
+    /// <summary>Events worth reading when a seed fails.</summary>
+    public List<string> Trace { get; } = [];
+
+    public int Lost { get; private set; }
+
+    public int Duplicated { get; private set; }
+
+    public int InFlight => _inFlight.Count;
+
+    public void Note(string text) => Trace.Add($"[{Now.TotalSeconds,7:0.0}s] {text}");
+
     public TimeSpan Now { get; private set; }
 
     public int Delivered { get; private set; }
@@ -26,10 +46,11 @@ public sealed class PeerNetwork(int seed)
 
     public SimPeer this[int n] => Peers.Single(p => p.Name == Name(n));
 
-    public SimPeer Add(int n, AllocatorConfig config)
+    public SimPeer Add(int n, AllocatorConfig config) => Add(Name(n), $"nick-{n:00}", config);
+
+    public SimPeer Add(PeerName name, string nickname, AllocatorConfig config)
     {
-        var name = Name(n);
-        var peer = new SimPeer(name, $"nick-{n:00}", config, new Allocator(config, name, $"nick-{n:00}", new Random(_random.Next())));
+        var peer = new SimPeer(name, nickname, config, new Allocator(config, name, nickname, new Random(_random.Next())) { FaultPoints = FaultPoints });
         Peers.Add(peer);
         Flush(peer);
         foreach (var other in Peers.Where(p => p != peer && p.Up))
@@ -111,7 +132,19 @@ public sealed class PeerNetwork(int seed)
         var i = _random.Next(_inFlight.Count);
         var (from, to, message) = _inFlight[i];
         _inFlight.RemoveAt(i);
+        if (LossProbability > 0 && _random.NextDouble() < LossProbability)
+        {
+            Lost++;
+            return true;
+        }
+        if (DuplicateProbability > 0 && _random.NextDouble() < DuplicateProbability)
+        {
+            Duplicated++;
+            _inFlight.Add((from, to, message));
+        }
         var target = Peers.Single(p => p.Name == to);
+        if (!target.Up)
+            return true;
         target.Allocator.Receive(from, message, Now);
         Delivered++;
         Flush(target);
@@ -124,7 +157,9 @@ public sealed class PeerNetwork(int seed)
         for (var n = 0; n < maxSteps; n++)
             if (!Step())
                 return;
-        throw new InvalidOperationException($"network did not settle within {maxSteps} deliveries");
+        var busiest = _inFlight.GroupBy(m => $"{m.From}->{m.To} {m.Message.GetType().Name}")
+            .OrderByDescending(g => g.Count()).Take(5).Select(g => $"{g.Key} x{g.Count()}");
+        throw new InvalidOperationException($"network did not settle within {maxSteps} deliveries; in flight: {string.Join("; ", busiest)}");
     }
 
     /// <summary>Moves the clock by <paramref name="by"/>, ticking every live peer once and letting each gossip, then settles.</summary>
@@ -186,7 +221,7 @@ public sealed class PeerNetwork(int seed)
 
     /// <summary>The address an allocation got; fails the test with the outcome otherwise.</summary>
     public string Address(SimPeer peer, long requestId) =>
-        Answer(peer, requestId) is Outcome.Ok { Address: { } cidr } ? cidr.ToString() : throw new Xunit.Sdk.XunitException($"request {requestId} on {peer}: {Answer(peer, requestId)?.ToString() ?? "no answer"}");
+        Answer(peer, requestId) is Outcome.Ok { Address: { } cidr } ? cidr.ToString() : throw new InvalidOperationException($"request {requestId} on {peer}: {Answer(peer, requestId)?.ToString() ?? "no answer"}");
 
     /// <summary>The peer stops; its in-flight messages are lost; what it persisted stays.</summary>
     public void Crash(SimPeer peer)
@@ -196,11 +231,46 @@ public sealed class PeerNetwork(int seed)
         peer.Up = false;
     }
 
+    /// <summary>Moves the clock without ticking anyone.</summary>
+    public void AdvanceClock(TimeSpan by) => Now += by;
+
+    /// <summary>Delivers, loss-free, every message <paramref name="from"/> has in flight (a sender that waits for acknowledgement).</summary>
+    public void DeliverAllFrom(SimPeer from)
+    {
+        while (_inFlight.FindIndex(m => m.From == from.Name) is var i and >= 0)
+        {
+            var (_, to, message) = _inFlight[i];
+            _inFlight.RemoveAt(i);
+            var target = Peers.Single(p => p.Name == to);
+            if (!target.Up)
+                continue;
+            target.Allocator.Receive(from.Name, message, Now);
+            Delivered++;
+            Flush(target);
+        }
+    }
+
+    /// <summary>Delivers everything in flight without loss (the operator waited for gossip to settle).</summary>
+    public void SettleReliably(int maxSteps = 100_000)
+    {
+        var (loss, dup) = (LossProbability, DuplicateProbability);
+        (LossProbability, DuplicateProbability) = (0, 0);
+        try
+        {
+            Settle(maxSteps);
+        }
+        finally
+        {
+            (LossProbability, DuplicateProbability) = (loss, dup);
+        }
+    }
+
     /// <summary>The peer starts again from what it persisted.</summary>
     public void Restart(SimPeer peer, AllocatorConfig? config = null)
     {
         var cfg = config ?? peer.Config;
         peer.Allocator = Allocator.Restore(cfg, peer.Name, peer.Nickname, new Random(_random.Next()), peer.PersistedSnapshot, peer.PersistedRows);
+        peer.Allocator.FaultPoints = FaultPoints;
         peer.Up = true;
         Flush(peer);
         foreach (var other in Peers.Where(p => p != peer && p.Up))

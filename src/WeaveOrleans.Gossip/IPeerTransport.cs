@@ -1,0 +1,29 @@
+using System.Threading.Channels;
+using WeaveOrleans.Ipam.Peers;
+
+namespace WeaveOrleans.Gossip;
+
+/// <summary>
+/// Carries opaque payloads between named peers over direct connections. The transport never relays:
+/// a payload reaches only peers this host is connected to, and the IPAM engine re-broadcasts what changed.
+/// </summary>
+public interface IPeerTransport : IAsyncDisposable
+{
+    PeerName Self { get; }
+
+    /// <summary>Inputs for the host: connections, disconnections, payloads, refusals. Completed on dispose.</summary>
+    ChannelReader<PeerEvent> Events { get; }
+
+    IReadOnlyCollection<PeerName> ConnectedPeers { get; }
+
+    Task StartAsync(CancellationToken cancellationToken);
+
+    /// <summary>Keeps a connection to <paramref name="hostPort"/>, redialling with back-off whenever it drops.</summary>
+    void Connect(string hostPort);
+
+    /// <summary>Queues a payload for one directly connected peer; false when there is no such connection.</summary>
+    bool Send(PeerName to, ReadOnlyMemory<byte> payload);
+
+    /// <summary>Queues a payload for every directly connected peer; returns how many it was queued for.</summary>
+    int Broadcast(ReadOnlyMemory<byte> payload);
+}

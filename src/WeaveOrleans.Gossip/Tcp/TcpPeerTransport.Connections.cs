@@ -1,0 +1,221 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using WeaveOrleans.Ipam.Peers;
+
+namespace WeaveOrleans.Gossip.Tcp;
+
+/// <summary>Accepting, dialling, handshaking and the choice of which of two duplicate connections survives.</summary>
+public sealed partial class TcpPeerTransport
+{
+    private enum DialOutcome { Connected, Duplicate, Failed, GiveUp }
+
+    private async Task AcceptLoopAsync(Socket listener, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException e)
+            {
+                // One failed accept (e.g. the client reset first) must not stop the listener.
+                _logger.LogDebug("Accept failed: {Error}", e.SocketErrorCode);
+                continue;
+            }
+            if (Interlocked.Increment(ref _pendingHandshakes) > MaxPendingHandshakes)
+            {
+                Interlocked.Decrement(ref _pendingHandshakes);
+                _logger.LogWarning("Refusing {Remote}: too many handshakes in progress", PeerAddress.Describe(socket));
+                socket.Dispose();
+                continue;
+            }
+            Track(AcceptOneAsync(socket, ct));
+        }
+    }
+
+    private async Task AcceptOneAsync(Socket socket, CancellationToken ct)
+    {
+        var remote = PeerAddress.Describe(socket);
+        try
+        {
+            var (connection, _) = await HandshakeAsync(socket, remote, dialled: false, ct).ConfigureAwait(false);
+            if (connection is not null) Register(connection);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _pendingHandshakes);
+        }
+    }
+
+    private async Task DialLoopAsync(string hostPort, CancellationToken ct)
+    {
+        PeerAddress.TryParse(hostPort, out var address);
+        var backoff = new ReconnectBackoff(_options.InitialBackoff, _options.MaxBackoff, _random);
+        while (!ct.IsCancellationRequested)
+        {
+            var (outcome, connection) = await DialOnceAsync(address, hostPort, ct).ConfigureAwait(false);
+            if (outcome == DialOutcome.GiveUp) return;
+            if (connection is not null)
+            {
+                // Up (ours or a duplicate's survivor): nothing to do until it drops, then redial promptly.
+                backoff.Reset();
+                await connection.Completion.WaitAsync(ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            try
+            {
+                await Task.Delay(backoff.Next(), ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<(DialOutcome, PeerConnection?)> DialOnceAsync(PeerAddress address, string hostPort, CancellationToken ct)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(_options.ConnectTimeout);
+            await socket.ConnectAsync(address.Host, address.Port, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            socket.Dispose();
+            if (!ct.IsCancellationRequested)
+                _logger.LogDebug("Dial {Address} failed: {Error}", hostPort, e is SocketException se ? se.SocketErrorCode.ToString() : "timed out");
+            return (DialOutcome.Failed, null);
+        }
+
+        var (connection, permanent) = await HandshakeAsync(socket, hostPort, dialled: true, ct).ConfigureAwait(false);
+        if (connection is null) return (permanent ? DialOutcome.GiveUp : DialOutcome.Failed, null);
+        var survivor = Register(connection);
+        return survivor is null ? (DialOutcome.Failed, null)
+            : (survivor == connection ? DialOutcome.Connected : DialOutcome.Duplicate, survivor);
+    }
+
+    /// <summary>Runs the handshake under a deadline; any failure is logged and reported, never thrown.</summary>
+    private async Task<(PeerConnection? Connection, bool Permanent)> HandshakeAsync(Socket socket, string remote, bool dialled, CancellationToken ct)
+    {
+        socket.NoDelay = true;
+        var network = new NetworkStream(socket, ownsSocket: false);
+        string reason;
+        var permanent = false;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.HandshakeTimeout);
+        try
+        {
+            var hello = await _handshake!.RunAsync(network, KnownAddresses(), timeout.Token).ConfigureAwait(false);
+            var address = dialled ? remote : PeerAddress.Format(((IPEndPoint)socket.RemoteEndPoint!).Address, hello.ListenPort);
+            return (new PeerConnection(socket, network, hello, address, dialled, _options, Stats, _logger), false);
+        }
+        catch (HandshakeRefusedException e)
+        {
+            reason = e.Message;
+            permanent = e.Permanent;
+        }
+        catch (ProtocolException e)
+        {
+            reason = $"protocol error: {e.Message}";
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            reason = "handshake timed out";
+        }
+        catch (OperationCanceledException)
+        {
+            socket.Dispose();
+            return (null, false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or EndOfStreamException or ObjectDisposedException)
+        {
+            reason = "connection closed during the handshake";
+        }
+        socket.Dispose();
+        _logger.LogWarning("Refused connection {Direction} {Remote}: {Reason}", dialled ? "to" : "from", remote, reason);
+        Report(new ConnectionRefused(remote, reason));
+        return (null, permanent);
+    }
+
+    /// <summary>
+    /// Keeps one connection per peer. When both sides dialled, each side independently keeps the one
+    /// dialled by the lower peer name, so both keep the same one without a further round trip.
+    /// Returns the connection that now serves the peer, or null when the transport is shutting down.
+    /// </summary>
+    private PeerConnection? Register(PeerConnection connection)
+    {
+        PeerConnection? superseded = null;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                Reject(connection, "transport disposed");
+                return null;
+            }
+            if (_connections.TryGetValue(connection.Remote, out var existing))
+            {
+                if (!IsPreferred(connection) || IsPreferred(existing))
+                {
+                    _logger.LogDebug("Closing duplicate connection to {Peer} at {Address}", connection.Remote, connection.RemoteAddress);
+                    Reject(connection, "duplicate connection");
+                    return existing;
+                }
+                superseded = existing;
+                _connections[connection.Remote] = connection;
+            }
+            else
+            {
+                _connections.Add(connection.Remote, connection);
+                Report(new PeerConnected(connection.Remote, connection.RemoteAddress, connection.RemoteHello.KnownAddresses));
+            }
+            Track(connection.Start(OnMessage, OnClosed));
+        }
+        if (superseded is not null)
+            superseded.Close("superseded by the connection dialled by the lower peer name");
+        else
+            _logger.LogInformation("Connected to peer {Peer} ({Nickname}) at {Address}", connection.Remote, connection.RemoteHello.Nickname, connection.RemoteAddress);
+        return connection;
+    }
+
+    internal PeerConnection? ConnectionTo(PeerName peer)
+    {
+        lock (_lock) return _connections.GetValueOrDefault(peer);
+    }
+
+    private bool IsPreferred(PeerConnection c)
+    {
+        var dialler = c.DialledBySelf ? Self : c.Remote;
+        return dialler == (Self < c.Remote ? Self : c.Remote);
+    }
+
+    /// <summary>Closes a connection that was never started, telling the peer why.</summary>
+    private void Reject(PeerConnection connection, string reason)
+    {
+        connection.TrySend(FrameKind.Refuse, Encoding.UTF8.GetBytes(reason));
+        connection.CloseAfterFlush(reason);
+        Track(connection.Start((_, _) => { }, _ => { }));
+    }
+
+    private void OnMessage(PeerConnection from, byte[] payload) => Report(new MessageReceived(from.Remote, payload));
+
+    private void OnClosed(PeerConnection connection)
+    {
+        lock (_lock)
+        {
+            if (!_connections.TryGetValue(connection.Remote, out var current) || current != connection) return;
+            _connections.Remove(connection.Remote);
+            Report(new PeerDisconnected(connection.Remote));
+        }
+        _logger.LogInformation("Disconnected from peer {Peer} at {Address}: {Reason}", connection.Remote, connection.RemoteAddress, connection.CloseReason);
+    }
+}

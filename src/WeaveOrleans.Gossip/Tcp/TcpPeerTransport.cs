@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using WeaveOrleans.Ipam.Peers;
+
+namespace WeaveOrleans.Gossip.Tcp;
+
+/// <summary>
+/// Framed TCP between peers: one connection per pair, kept up by per-address dial loops with back-off,
+/// authenticated by a shared secret when one is configured.
+/// </summary>
+public sealed partial class TcpPeerTransport : IPeerTransport
+{
+    /// <summary>Unauthenticated connections cost memory and a timer each; cap them so a flood cannot.</summary>
+    private const int MaxPendingHandshakes = 64;
+
+    private readonly TcpPeerTransportOptions _options;
+    private readonly Random _random;
+    private readonly ILogger _logger;
+    private readonly byte[]? _secret;
+    private readonly Channel<PeerEvent> _events = Channel.CreateUnbounded<PeerEvent>();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _lock = new();
+    private readonly Dictionary<PeerName, PeerConnection> _connections = [];
+    private readonly List<string> _targets = [];
+    private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private Socket? _listener;
+    private Handshake? _handshake;
+    private int _pendingHandshakes;
+    private bool _started;
+    private bool _disposed;
+
+    public TcpPeerTransport(PeerName self, TcpPeerTransportOptions options, Random? random = null, ILogger? logger = null)
+    {
+        if (self == PeerName.None || self.Value > PeerName.MaxValue) throw new ArgumentOutOfRangeException(nameof(self));
+        options.Validate();
+        Self = self;
+        _options = options;
+        _random = random ?? new Random();
+        _logger = logger ?? NullLogger.Instance;
+        _secret = string.IsNullOrEmpty(options.Password) ? null : Encoding.UTF8.GetBytes(options.Password);
+    }
+
+    public PeerName Self { get; }
+
+    public ChannelReader<PeerEvent> Events => _events.Reader;
+
+    public TransportStats Stats { get; } = new();
+
+    /// <summary>The bound listen address, known once started (useful with port 0).</summary>
+    public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
+
+    public IReadOnlyCollection<PeerName> ConnectedPeers
+    {
+        get { lock (_lock) return [.. _connections.Keys]; }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        string[] targets;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_started) throw new InvalidOperationException("already started");
+            var listener = new Socket(_options.ListenEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                // A restarted host must be able to take its port back while old connections sit in TIME_WAIT.
+                listener.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+                listener.Bind(_options.ListenEndPoint);
+                listener.Listen(128);
+            }
+            catch
+            {
+                listener.Dispose();
+                throw;
+            }
+            _listener = listener;
+            _handshake = new Handshake(Self, LocalEndPoint!.Port, _options.Nickname, _secret, _options.ProtocolVersion, Stats);
+            _started = true;
+            targets = [.. _targets];
+        }
+        _logger.LogInformation("Peer {Self} listening on {EndPoint}", Self, LocalEndPoint);
+        Track(AcceptLoopAsync(_listener, _stopping.Token));
+        foreach (var t in targets) Track(DialLoopAsync(t, _stopping.Token));
+        return Task.CompletedTask;
+    }
+
+    public void Connect(string hostPort)
+    {
+        if (!PeerAddress.TryParse(hostPort, out _))
+            throw new ArgumentException($"\"{hostPort}\" is not a host:port address", nameof(hostPort));
+        CancellationToken stopping;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_targets.Contains(hostPort)) return;
+            _targets.Add(hostPort);
+            if (!_started) return;
+            stopping = _stopping.Token;
+        }
+        Track(DialLoopAsync(hostPort, stopping));
+    }
+
+    /// <exception cref="ArgumentException">The payload is larger than <see cref="TcpPeerTransportOptions.MaxFrameSize"/>.</exception>
+    public bool Send(PeerName to, ReadOnlyMemory<byte> payload)
+    {
+        CheckSize(payload);
+        PeerConnection? connection;
+        lock (_lock) _connections.TryGetValue(to, out connection);
+        // Copied because the caller may reuse its buffer before the writer gets to it.
+        return connection is not null && connection.TrySend(FrameKind.Message, payload.ToArray());
+    }
+
+    public int Broadcast(ReadOnlyMemory<byte> payload)
+    {
+        CheckSize(payload);
+        PeerConnection[] connections;
+        lock (_lock) connections = [.. _connections.Values];
+        var copy = payload.ToArray();
+        return connections.Count(c => c.TrySend(FrameKind.Message, copy));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        PeerConnection[] connections;
+        lock (_lock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            connections = [.. _connections.Values];
+        }
+        _stopping.Cancel();
+        _listener?.Dispose();
+        foreach (var c in connections) c.Close("transport disposed");
+        while (!_running.IsEmpty)
+        {
+            var tasks = _running.Keys.ToArray();
+            await Task.WhenAll(tasks).ConfigureAwait(false);
+            foreach (var t in tasks) _running.TryRemove(t, out _);
+        }
+        await Task.WhenAll(connections.Select(c => c.Completion)).ConfigureAwait(false);
+        _events.Writer.TryComplete();
+        _stopping.Dispose();
+    }
+
+    private void CheckSize(ReadOnlyMemory<byte> payload)
+    {
+        if (payload.Length > _options.MaxFrameSize)
+            throw new ArgumentException($"payload of {payload.Length} bytes exceeds the frame limit of {_options.MaxFrameSize}", nameof(payload));
+    }
+
+    /// <summary>Every background task is tracked so dispose can wait for all of them to stop.</summary>
+    private void Track(Task task)
+    {
+        _running.TryAdd(task, 0);
+        _ = task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    private IReadOnlyList<string> KnownAddresses()
+    {
+        lock (_lock) return [.. _targets.Union(_connections.Values.Select(c => c.RemoteAddress))];
+    }
+
+    private void Report(PeerEvent e) => _events.Writer.TryWrite(e);
+}

@@ -1,0 +1,47 @@
+using System.Net;
+
+namespace WeaveOrleans.Gossip.Tcp;
+
+public sealed class TcpPeerTransportOptions
+{
+    /// <summary>Where to accept peers; port 0 picks an ephemeral port (see <see cref="TcpPeerTransport.LocalEndPoint"/>).</summary>
+    public IPEndPoint ListenEndPoint { get; init; } = new(IPAddress.Any, 6783);
+
+    public string Nickname { get; init; } = Environment.MachineName;
+
+    /// <summary>Shared secret; when set, peers must prove they know it before any payload is accepted.</summary>
+    public string? Password { get; init; }
+
+    public int MaxFrameSize { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>A peer that has queued more than this for one slow connection is dropped rather than buffered forever.</summary>
+    public long MaxQueuedBytesPerPeer { get; init; } = 64L * 1024 * 1024;
+
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>An idle connection sends a ping this often.</summary>
+    public TimeSpan PingInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A connection that hears nothing for this many ping intervals is dropped as dead.</summary>
+    public int MissedPingsBeforeDrop { get; init; } = 3;
+
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Only tests change this, to show that mismatched versions refuse each other.</summary>
+    internal byte ProtocolVersion { get; init; } = WireProtocol.Version;
+
+    internal void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(ListenEndPoint);
+        if (MaxFrameSize < 1024) throw new ArgumentOutOfRangeException(nameof(MaxFrameSize), "must be at least 1024 bytes");
+        if (PingInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PingInterval));
+        if (MissedPingsBeforeDrop < 1) throw new ArgumentOutOfRangeException(nameof(MissedPingsBeforeDrop));
+        if (InitialBackoff <= TimeSpan.Zero || MaxBackoff < InitialBackoff) throw new ArgumentOutOfRangeException(nameof(InitialBackoff));
+        if (System.Text.Encoding.UTF8.GetByteCount(Nickname) > WireProtocol.MaxStringBytes)
+            throw new ArgumentOutOfRangeException(nameof(Nickname), "too long");
+    }
+}

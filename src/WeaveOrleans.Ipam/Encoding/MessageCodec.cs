@@ -1,0 +1,88 @@
+using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Consensus;
+using WeaveOrleans.Ipam.Rings;
+
+namespace WeaveOrleans.Ipam.Encoding;
+
+/// <summary>
+/// The byte form of a <see cref="PeerMessage"/> on the wire between hosts. The header carries a format
+/// version so that a peer meeting a newer release can say which format it speaks instead of misreading it.
+/// </summary>
+public static class MessageCodec
+{
+    public const byte FormatVersion = 1;
+
+    /// <summary>The longest nickname, in UTF-8 bytes, that gossip carries.</summary>
+    public const int MaxNicknameBytes = NicknameCodec.MaxBytes;
+
+    private const byte Magic = (byte)'W';
+
+    private enum Kind : byte
+    {
+        Gossip = 0,
+        SpaceRequest = 1,
+        SpaceRequestDenied = 2,
+    }
+
+    public static byte[] Encode(PeerMessage message)
+    {
+        var w = new WireWriter();
+        w.Header(Magic, FormatVersion);
+        switch (message)
+        {
+            case Gossip gossip:
+                w.Byte((byte)Kind.Gossip);
+                WriteGossip(w, gossip);
+                break;
+            case SpaceRequest request:
+                w.Byte((byte)Kind.SpaceRequest);
+                w.Range(request.Range);
+                break;
+            case SpaceRequestDenied denied:
+                w.Byte((byte)Kind.SpaceRequestDenied);
+                w.Range(denied.Range);
+                break;
+            default:
+                throw new ArgumentException($"no encoding for {message.GetType().Name}", nameof(message));
+        }
+        return w.ToArray();
+    }
+
+    /// <summary>Decodes bytes from a peer; anything malformed is an <see cref="InvalidDataException"/>, never a crash.</summary>
+    public static PeerMessage Decode(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes, "message");
+        r.Header(Magic, FormatVersion);
+        PeerMessage message = r.Byte() switch
+        {
+            (byte)Kind.Gossip => ReadGossip(ref r),
+            (byte)Kind.SpaceRequest => new SpaceRequest(r.Range()),
+            (byte)Kind.SpaceRequestDenied => new SpaceRequestDenied(r.Range()),
+            var kind => throw r.Invalid($"unknown message type {kind}"),
+        };
+        r.End();
+        return message;
+    }
+
+    private static void WriteGossip(WireWriter w, Gossip gossip)
+    {
+        NicknameCodec.Write(w, gossip.Nicknames);
+        w.Bool(gossip.Paxos is not null);
+        if (gossip.Paxos is { } paxos)
+            PaxosCodec.Write(w, paxos);
+        w.Bool(gossip.Ring is not null);
+        if (gossip.Ring is { } ring)
+            RingCodec.Write(w, ring);
+        w.Peers(gossip.Removed.IsDefault ? [] : gossip.Removed);
+        w.Bool(gossip.RingRequest);
+    }
+
+    private static Gossip ReadGossip(ref WireReader r)
+    {
+        var nicknames = NicknameCodec.Read(ref r);
+        PaxosState? paxos = r.Bool() ? PaxosCodec.Read(ref r) : null;
+        RingData? ring = r.Bool() ? RingCodec.Read(ref r) : null;
+        var removed = r.Peers();
+        return new Gossip(nicknames, paxos, ring, removed, r.Bool());
+    }
+}

@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+using CsCheck;
+using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Encoding;
+using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.Ipam.Rings;
+
+namespace WeaveOrleans.Ipam.Tests.Encoding;
+
+public class MessageCodecTests
+{
+    private static readonly PeerName A = new(0x0A);
+    private static readonly PeerName B = new(0x0B);
+
+    // 10.0.0.0 is ::ffff:10.0.0.0 on the address line.
+    private static readonly byte[] TenZero = [0x80, 0x80, 0x80, 0xD0, 0xF0, 0xFF, 0x3F];
+
+    private static readonly AddressRange Slash30 = Cidr.Parse("10.0.0.0/30").Range;
+
+    private static void RoundTrips(PeerMessage message)
+    {
+        var bytes = MessageCodec.Encode(message);
+        var decoded = MessageCodec.Decode(bytes);
+        CodecAssert.Same(message, decoded);
+        Assert.Equal(bytes, MessageCodec.Encode(decoded));
+    }
+
+    [Fact]
+    public void Random_gossip_round_trips() => CodecGen.Gossip.Sample(RoundTrips, iter: 1000);
+
+    [Fact]
+    public void Random_space_requests_round_trip() => CodecGen.Range.Sample(r => RoundTrips(new SpaceRequest(r)), iter: 500);
+
+    [Fact]
+    public void Random_denials_round_trip() => CodecGen.Range.Sample(r => RoundTrips(new SpaceRequestDenied(r)), iter: 500);
+
+    [Fact]
+    public void Every_truncation_of_a_valid_message_is_invalid_data() =>
+        CodecGen.Message.Sample(m => CodecAssert.RefusesTruncationAndTrailing(MessageCodec.Encode(m), b => MessageCodec.Decode(b)), iter: 200);
+
+    [Fact]
+    public void Random_bytes_decode_or_are_invalid_data() =>
+        Gen.Select(Gen.Byte[0, 3], Gen.Byte.Array[0, 64]).Sample((type, tail) =>
+        {
+            CodecAssert.DecodesOrRefuses(tail, b => MessageCodec.Decode(b));
+            CodecAssert.DecodesOrRefuses([(byte)'W', MessageCodec.FormatVersion, type, .. tail], b => MessageCodec.Decode(b));
+        }, iter: 5000);
+
+    [Fact]
+    public void Golden_space_request_bytes_pin_the_format()
+    {
+        byte[] expected = [0x57, 0x01, 0x01, .. TenZero, 0x04];
+        Assert.Equal(expected, MessageCodec.Encode(new SpaceRequest(Slash30)));
+        Assert.Equal(new SpaceRequest(Slash30), MessageCodec.Decode(expected));
+        Assert.Equal(new SpaceRequestDenied(Slash30), MessageCodec.Decode([0x57, 0x01, 0x02, .. TenZero, 0x04]));
+    }
+
+    [Fact]
+    public void Golden_gossip_bytes_pin_the_format_including_the_embedded_ring()
+    {
+        var ring = new RingData(Slash30, [A], [new RingEntry(Slash30.Start, A, 1, 4)]);
+        var gossip = new Gossip(ImmutableDictionary<PeerName, string>.Empty.Add(A, "é"), null, ring, [B]);
+        byte[] expected =
+        [
+            0x57, 0x01, 0x00,
+            0x01, 0x0A, 0x02, 0xC3, 0xA9,
+            0x00,
+            0x01, 0x00, .. TenZero, 0x04, 0x01, 0x0A, 0x01, 0x0A, 0x01, 0x00, 0x00, 0x01, 0x04,
+            0x01, 0x0B,
+            0x00,
+        ];
+        Assert.Equal(expected, MessageCodec.Encode(gossip));
+        CodecAssert.Same(gossip, MessageCodec.Decode(expected));
+    }
+
+    [Fact]
+    public void A_newer_format_version_is_refused_with_a_message_naming_it()
+    {
+        byte[] bytes = [.. MessageCodec.Encode(new SpaceRequest(Slash30))];
+        bytes[1] = 2;
+        var error = Assert.Throws<InvalidDataException>(() => MessageCodec.Decode(bytes));
+        Assert.Contains("format version 2", error.Message);
+        Assert.Contains("newer", error.Message);
+    }
+
+    [Fact]
+    public void An_unknown_message_type_is_refused() =>
+        Assert.Contains("unknown message type 3",
+            Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x01, 0x03, .. TenZero, 0x04])).Message);
+
+    [Fact]
+    public void An_empty_requested_range_is_refused() =>
+        Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x01, 0x01, .. TenZero, 0x00]));
+
+    [Fact]
+    public void A_range_wrapping_past_the_top_of_the_address_line_is_refused()
+    {
+        byte[] top = [.. Enumerable.Repeat((byte)0xFF, 18), 0x03];
+        Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x01, 0x01, .. top, 0x01]));
+    }
+
+    [Fact]
+    public void A_nickname_that_is_not_utf8_is_refused() =>
+        Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x01, 0x00, 0x01, 0x0A, 0x01, 0xFF, 0x00, 0x00, 0x00, 0x00]));
+
+    [Fact]
+    public void A_nickname_longer_than_the_bound_is_refused_by_both_sides()
+    {
+        var name = new string('x', MessageCodec.MaxNicknameBytes + 1);
+        var gossip = new Gossip(ImmutableDictionary<PeerName, string>.Empty.Add(A, name), null, null, []);
+        Assert.Throws<ArgumentException>(() => MessageCodec.Encode(gossip));
+        byte[] bytes = [0x57, 0x01, 0x00, 0x01, 0x0A, 0x80, 0x02, .. System.Text.Encoding.UTF8.GetBytes(name), 0x00, 0x00, 0x00, 0x00];
+        Assert.Throws<InvalidDataException>(() => MessageCodec.Decode(bytes));
+    }
+}

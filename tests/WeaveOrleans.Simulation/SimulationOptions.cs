@@ -1,0 +1,14 @@
+namespace WeaveOrleans.Simulation;
+
+/// <summary>How big and how hostile each simulated run is.</summary>
+public sealed record SimulationOptions
+{
+    public int MinPeers { get; init; } = 3;
+
+    public int MaxPeers { get; init; } = 7;
+
+    public int Steps { get; init; } = 300;
+
+    /// <summary>Gossip rounds allowed after the faults stop before peers must agree.</summary>
+    public int ConvergenceRounds { get; init; } = 12;
+}

@@ -1,0 +1,48 @@
+namespace WeaveOrleans.Simulation;
+
+/// <summary>Totals over many seeds.</summary>
+public sealed class SimulationSummary
+{
+    private readonly Dictionary<string, long> _faults = [];
+    private readonly Dictionary<string, int> _violationsByCheck = [];
+
+    public int Runs { get; private set; }
+
+    public int Violations { get; private set; }
+
+    public long Steps { get; private set; }
+
+    public long Delivered { get; private set; }
+
+    public List<int> FailedSeeds { get; } = [];
+
+    public void Add(RunResult result)
+    {
+        Runs++;
+        Steps += result.Steps;
+        Delivered += result.Delivered;
+        foreach (var (fault, count) in result.Faults)
+            _faults[fault] = _faults.GetValueOrDefault(fault) + count;
+        if (result.Violation is { } v)
+        {
+            Violations++;
+            FailedSeeds.Add(result.Seed);
+            _violationsByCheck[v.Check] = _violationsByCheck.GetValueOrDefault(v.Check) + 1;
+        }
+    }
+
+    public string Report(TimeSpan elapsed)
+    {
+        var lines = new List<string>
+        {
+            $"seeds run: {Runs}, steps: {Steps}, messages delivered: {Delivered}, violations: {Violations}, {Runs / Math.Max(elapsed.TotalSeconds, 0.001):0.0} seeds/s ({elapsed.TotalSeconds:0.0} s)",
+            "faults injected: " + string.Join(", ", _faults.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}")),
+        };
+        if (Violations > 0)
+        {
+            lines.Add("violations by check: " + string.Join(", ", _violationsByCheck.Select(kv => $"{kv.Key} {kv.Value}")));
+            lines.Add("failing seeds: " + string.Join(" ", FailedSeeds.Take(50)));
+        }
+        return string.Join(Environment.NewLine, lines);
+    }
+}

@@ -1,0 +1,132 @@
+using WeaveOrleans.Storage.Tests.Support;
+
+namespace WeaveOrleans.Storage.Tests;
+
+public sealed class GroupCommitStoreTests
+{
+    private const string Host = "peer-a";
+    private static CancellationToken None => CancellationToken.None;
+
+    [Fact]
+    public async Task Changes_queued_behind_a_write_go_out_together_with_later_values_winning()
+    {
+        var inner = new GatedMemoryStore();
+        var store = new GroupCommitStore(inner);
+        inner.Hold();
+        var first = store.CommitAsync(Host, StateChange.Row("c0", Bytes.Of("first")), None);
+        await Deadline.Until(() => inner.InFlight == 1, "the first write to start");
+
+        var queued = new[]
+        {
+            store.CommitAsync(Host, new StateChange(Bytes.Of("ring-1"), Rows.Of(("c1", "a"), ("c2", "b"))), None),
+            store.CommitAsync(Host, new StateChange(null, Rows.Of(("c1", null), ("c3", "c"))), None),
+            store.CommitAsync(Host, new StateChange(Bytes.Of("ring-2"), Rows.Of(("c2", "b2"))), None),
+        };
+        Assert.All(queued, task => Assert.False(task.IsCompleted));
+        inner.Release();
+        await Task.WhenAll(queued.Append(first));
+
+        Assert.Equal(2, inner.Written.Count);
+        Assert.Equal(2, store.BatchesWritten);
+        var merged = inner.Written[1];
+        Assert.Equal("ring-2", Bytes.Text(merged.NewSnapshot!));
+        Assert.Null(merged.Rows["c1"]);
+        Assert.Equal("b2", Bytes.Text(merged.Rows["c2"]!));
+        Assert.Equal("c", Bytes.Text(merged.Rows["c3"]!));
+    }
+
+    [Fact]
+    public async Task A_failed_write_fails_every_caller_in_it_and_no_one_else()
+    {
+        var inner = new GatedMemoryStore();
+        var store = new GroupCommitStore(inner);
+        inner.Hold();
+        var first = store.CommitAsync(Host, StateChange.Row("c0", Bytes.Of("ok")), None);
+        await Deadline.Until(() => inner.InFlight == 1, "the first write to start");
+        var sharingTheFailure = new[]
+        {
+            store.CommitAsync(Host, StateChange.Row("c1", Bytes.Of("ok")), None),
+            store.CommitAsync(Host, StateChange.Row("fail", Bytes.Of("boom")), None),
+        };
+        inner.Release();
+
+        await first;
+        foreach (var task in sharingTheFailure)
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => task);
+            Assert.Equal("injected failure", error.Message);
+        }
+        await store.CommitAsync(Host, StateChange.Row("c2", Bytes.Of("after")), None);
+        var state = await store.LoadAsync(Host, None);
+        Assert.Equal(["c0", "c2"], state!.Rows.Keys.Order());
+    }
+
+    [Fact]
+    public async Task A_caller_is_not_told_done_before_its_write_is()
+    {
+        var inner = new GatedMemoryStore();
+        var store = new GroupCommitStore(inner);
+        inner.Hold();
+
+        var commit = store.CommitAsync(Host, StateChange.Row("c0", Bytes.Of("x")), None);
+        await Deadline.Until(() => inner.InFlight == 1, "the write to start");
+
+        Assert.False(commit.IsCompleted);
+        inner.Release();
+        await commit;
+        Assert.NotNull(await inner.LoadAsync(Host, None));
+    }
+
+    [Fact]
+    public async Task Cancelling_a_queued_change_withdraws_it()
+    {
+        var inner = new GatedMemoryStore();
+        var store = new GroupCommitStore(inner);
+        inner.Hold();
+        var first = store.CommitAsync(Host, StateChange.Row("c0", Bytes.Of("x")), None);
+        await Deadline.Until(() => inner.InFlight == 1, "the first write to start");
+        using var cancel = new CancellationTokenSource();
+        var withdrawn = store.CommitAsync(Host, StateChange.Row("c1", Bytes.Of("y")), cancel.Token);
+        var kept = store.CommitAsync(Host, StateChange.Row("c2", Bytes.Of("z")), None);
+
+        cancel.Cancel();
+        inner.Release();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => withdrawn);
+        await Task.WhenAll(first, kept);
+        Assert.Equal(["c0", "c2"], (await store.LoadAsync(Host, None))!.Rows.Keys.Order());
+    }
+
+    [Fact]
+    public async Task A_delete_is_not_reordered_with_the_commits_around_it()
+    {
+        var inner = new GatedMemoryStore();
+        var store = new GroupCommitStore(inner);
+        inner.Hold();
+        var first = store.CommitAsync(Host, StateChange.Row("c0", Bytes.Of("x")), None);
+        await Deadline.Until(() => inner.InFlight == 1, "the first write to start");
+        var before = store.CommitAsync(Host, StateChange.Row("c1", Bytes.Of("y")), None);
+        var reset = store.DeleteAsync(Host, None);
+        var after = store.CommitAsync(Host, StateChange.Row("c2", Bytes.Of("z")), None);
+
+        inner.Release();
+        await Task.WhenAll(first, before, reset, after);
+
+        Assert.Equal(["commit", "commit", "delete", "commit"], inner.Log);
+        Assert.Equal(["c2"], (await store.LoadAsync(Host, None))!.Rows.Keys);
+    }
+
+    [Fact]
+    public async Task Hosts_are_written_independently()
+    {
+        var inner = new GatedMemoryStore();
+        var store = new GroupCommitStore(inner);
+
+        await Task.WhenAll(
+            store.CommitAsync("peer-a", StateChange.Row("c1", Bytes.Of("a")), None),
+            store.CommitAsync("peer-b", StateChange.Row("c1", Bytes.Of("b")), None));
+
+        Assert.Equal("a", Bytes.Text((await store.LoadAsync("peer-a", None))!.Rows["c1"]));
+        Assert.Equal("b", Bytes.Text((await store.LoadAsync("peer-b", None))!.Rows["c1"]));
+    }
+}
