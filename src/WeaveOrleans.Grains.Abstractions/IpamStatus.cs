@@ -1,0 +1,37 @@
+namespace WeaveOrleans.Grains;
+
+/// <summary>What status, /status/ipam, /report and /metrics show.</summary>
+[GenerateSerializer, Immutable]
+public sealed record IpamStatus(
+    [property: Id(0)] string PeerName,
+    [property: Id(1)] string Nickname,
+    [property: Id(2)] string Line,
+    [property: Id(3)] string Range,
+    [property: Id(4)] string RangeNumIPs,
+    [property: Id(5)] int ActiveIPs,
+    [property: Id(6)] string DefaultSubnet,
+    [property: Id(7)] ConsensusInfo? Paxos,
+    [property: Id(8)] RangeEntry[] Entries,
+    [property: Id(9)] string[] RangeReport,
+    [property: Id(10)] string[] PendingClaims,
+    [property: Id(11)] string[] PendingAllocates,
+    [property: Id(12)] string? LastMergeError,
+    [property: Id(13)] int RejectedMerges,
+    [property: Id(14)] string[] ConnectedPeers,
+    [property: Id(15)] int UnreachablePeers,
+    [property: Id(16)] double UnreachablePercentage);
+
+[GenerateSerializer, Immutable]
+public sealed record ConsensusInfo(
+    [property: Id(0)] bool Elector,
+    [property: Id(1)] int KnownNodes,
+    [property: Id(2)] int Quorum);
+
+[GenerateSerializer, Immutable]
+public sealed record RangeEntry(
+    [property: Id(0)] string Token,
+    [property: Id(1)] string Size,
+    [property: Id(2)] string Peer,
+    [property: Id(3)] string? Nickname,
+    [property: Id(4)] bool IsKnownPeer,
+    [property: Id(5)] uint Version);
