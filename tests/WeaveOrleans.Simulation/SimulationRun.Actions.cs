@@ -22,7 +22,7 @@ public sealed partial class SimulationRun
             case < 88: CrashOrRestart(); break;
             case < 91: RemoveDeadPeer(); break;
             case < 92: Reset(); break;
-            case < 93: if (_net.Peers.Count < _options.MaxPeers + 2) AddPeer(observer: _random.Next(4) == 0); break;
+            case < 93: if (_net.Peers.Count < _options.MaxPeers + 2) AddPeer(observer: true); break;
             default: Deliver(1); break;
         }
     }
@@ -203,7 +203,9 @@ public sealed partial class SimulationRun
             _net.Note($"crash {victim.Nickname} losing its state");
             _net.Crash(victim);
             _gone.Add(victim);
-            AddPeer(observer: victim.Config.Init is InitMode.AsObserver);
+            // Weave's rule for peers added after the first launch: they join as observers, since
+            // they are not counted in anyone's consensus=N.
+            AddPeer(observer: true);
             return;
         }
         Count("crash");

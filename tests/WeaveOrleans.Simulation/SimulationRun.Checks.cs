@@ -7,7 +7,8 @@ namespace WeaveOrleans.Simulation;
 public sealed partial class SimulationRun
 {
     /// <summary>
-    /// Check 1, the one safety property: no address is held by two idents on peers that are serving.
+    /// Check 1, the one safety property: no address of the range is held by two idents on peers that
+    /// are serving. (Addresses outside the range are only recorded where they are claimed, as in Weave.)
     /// A peer removed with rmpeer that came back is the operator's error; the engine must detect it
     /// (checked at the end), so its stale holdings are not counted here.
     /// </summary>
@@ -16,10 +17,21 @@ public sealed partial class SimulationRun
         var holders = new Dictionary<Address, (SimPeer Peer, string Ident)>();
         foreach (var peer in Serving.Where(p => !_removedThenBack.Contains(p)))
             foreach (var (ident, owned) in peer.Allocator.Owned)
-                foreach (var cidr in owned.Cidrs)
+                foreach (var cidr in owned.Cidrs.Where(c => Universe.Range.Contains(c.Address)))
                     if (!holders.TryAdd(cidr.Address, (peer, ident)) && holders[cidr.Address] is var first && (first.Peer != peer || first.Ident != ident))
-                        throw new Violation("address held twice",
-                            $"{cidr.Address} is held by {first.Ident} on {first.Peer.Nickname} and by {ident} on {peer.Nickname}");
+                    {
+                        var what = $"{cidr.Address} is held by {first.Ident} on {first.Peer.Nickname} and by {ident} on {peer.Nickname}";
+                        // rmpeer of a peer that was not dead cannot be made safe: once such a peer is
+                        // back, a duplicate is the operator's error, and the engine must report it.
+                        if (_removedThenBack.Count == 0)
+                            throw new Violation("address held twice", what);
+                        if (_rmpeerConflict is null)
+                        {
+                            _rmpeerConflict = what;
+                            Count("duplicate after rmpeer of a peer that came back");
+                            _net.Note($"conflict after rmpeer of a returning peer: {what}");
+                        }
+                    }
     }
 
     /// <summary>Check 3: agreement never produces two different rings in one network.</summary>
@@ -63,6 +75,7 @@ public sealed partial class SimulationRun
         foreach (var peer in _net.Peers.Where(p => !p.Up && !_gone.Contains(p) && !_removed.Contains(p)).ToList())
             Restart(peer);
         _net.Settle();
+        ResetTheRemoved();
         RemoveTheGone();
 
         var converged = false;
@@ -73,12 +86,25 @@ public sealed partial class SimulationRun
             if (!converged && round == _options.ConvergenceRounds / 2)
                 RemoveTheGone();
         }
+        var conflictReported = _net.Peers.Any(p => p.Allocator.RejectedMerges > 0);
+        if (!converged && _removedThenBack.Count > 0 && conflictReported)
+        {
+            // The operator removed a peer that was not dead; the conflict is reported, and repairing
+            // it is the operator's job (reset the peers that report it).
+            Count("conflict reported after rmpeer of a peer that came back");
+            return;
+        }
         if (!converged)
             throw new Violation("no convergence", $"rings still differ after {_options.ConvergenceRounds} gossip rounds:\n{DescribeRings()}");
 
+        // A removal that reached some serving peer must reach the removed peer too. (One whose only
+        // witness lost its disk took nothing from anyone: the returning peer may carry on.)
         foreach (var back in _removedThenBack.Where(p => p.Up))
-            if (!back.Allocator.RemovedFromNetwork)
+            if (!back.Allocator.RemovedFromNetwork && Serving.Any(p => p != back && p.Allocator.RemovedPeers.ContainsKey(back.Name)))
                 throw new Violation("removed peer not stopped", $"{back.Nickname} was removed with rmpeer and came back, but still allocates");
+
+        if (_rmpeerConflict is not null && !_net.Peers.Any(p => p.Allocator.RejectedMerges > 0 || p.Allocator.RemovedFromNetwork))
+            throw new Violation("conflict not reported", $"{_rmpeerConflict}, and no peer reported a conflicting ring");
 
         var serving = Serving.ToList();
         var ring = serving.FirstOrDefault()?.Allocator.Ring;
@@ -99,7 +125,20 @@ public sealed partial class SimulationRun
             foreach (var peer in serving)
                 if (peer.Allocator.RejectedMerges > 0)
                     throw new Violation("merge refused", $"{peer.Nickname} refused a merge between honest peers: {peer.Allocator.LastMergeError}");
-        CheckNoAddressHeldTwice();
+        if (_rmpeerConflict is null)
+            CheckNoAddressHeldTwice();
+    }
+
+    /// <summary>What the status line tells the operator to do on a removed peer that came back: weave reset.</summary>
+    private void ResetTheRemoved()
+    {
+        foreach (var removed in Up.Where(p => p.Allocator.RemovedFromNetwork).ToList())
+        {
+            _net.Note($"{removed.Nickname}: reset, as its status says");
+            _net.Do(removed, a => a.Shutdown(_net.Now));
+            _net.Crash(removed);
+            _gone.Add(removed);
+        }
     }
 
     /// <summary>rmpeer, from a serving peer, of every peer that owns ranges and will never serve again.</summary>
@@ -109,15 +148,23 @@ public sealed partial class SimulationRun
         if (serving.Count == 0)
             return;
         var remover = serving[0];
-        var named = remover.Allocator.Ring.Peers();
-        foreach (var dead in _net.Peers.Where(p => !serving.Contains(p) && named.Contains(p.Name) && !p.Up))
+        // Removing one peer can make another removable (its remover was the first), so go round until
+        // nothing changes.
+        for (var progress = true; progress;)
         {
-            var outcome = _net.Do(remover, a => a.RemovePeer(dead.Name.ToString(), _net.Now));
-            _net.Note($"{remover.Nickname}: rmpeer {dead.Nickname} -> {outcome}");
-            if (outcome is Outcome.Ok)
-                _removed.Add(dead);
+            progress = false;
+            var named = remover.Allocator.Ring.Peers();
+            foreach (var dead in _net.Peers.Where(p => !serving.Contains(p) && named.Contains(p.Name) && !p.Up))
+            {
+                var outcome = _net.Do(remover, a => a.RemovePeer(dead.Name.ToString(), _net.Now));
+                _net.Note($"{remover.Nickname}: rmpeer {dead.Nickname} -> {outcome}");
+                if (outcome is Outcome.Ok { Text: var text } && !text!.StartsWith("0 ", StringComparison.Ordinal))
+                    progress = true;
+                if (outcome is Outcome.Ok)
+                    _removed.Add(dead);
+            }
+            _net.Settle();
         }
-        _net.Settle();
     }
 
     private bool Agreed()

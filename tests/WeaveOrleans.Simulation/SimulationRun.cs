@@ -24,6 +24,7 @@ public sealed partial class SimulationRun
     private AllocatorConfig _electorConfig = null!;
     private int _nextPeer;
     private int _nextContainer;
+    private string? _rmpeerConflict;
 
     public SimulationRun(int seed, SimulationOptions options)
     {

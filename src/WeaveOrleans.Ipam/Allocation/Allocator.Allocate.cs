@@ -68,7 +68,7 @@ public sealed partial class Allocator
         if (tick)
             op.DeniedBy.Clear();
         var donor = Ring.ChoosePeersToAskForSpace(subnet, _random)
-            .Where(p => IsReachable(p) && !op.DeniedBy.Contains(p) && !_removed.Contains(p))
+            .Where(p => IsReachable(p) && !op.DeniedBy.Contains(p) && !_removed.ContainsKey(p))
             .Select(p => (PeerName?)p)
             .FirstOrDefault();
         op.NoDonor = donor is null;

@@ -14,8 +14,10 @@ public sealed partial class Allocator
     /// </summary>
     public void Tick(TimeSpan now)
     {
-        if (!Ring.IsEmpty)
-            Ownership.ReportFree();
+        // The new counts carry new versions, which must outlive a restart: a restarted peer that
+        // re-issued a version with other counts would leave peers disagreeing for ever.
+        if (!Ring.IsEmpty && Ownership.ReportFree())
+            _effects.SnapshotChanged = true;
         if (_awaitingConsensus && Ring.IsEmpty && _paxos is Consensus.Elector elector)
         {
             elector.Propose();

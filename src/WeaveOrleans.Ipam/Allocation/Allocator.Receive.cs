@@ -44,14 +44,16 @@ public sealed partial class Allocator
                 _nicknames[peer] = nick;
                 _effects.SnapshotChanged = true;
             }
-        foreach (var removed in gossip.Removed)
-            if (_removed.Add(removed))
-                _effects.SnapshotChanged = true;
-        if (_removed.Contains(Self) && !RemovedFromNetwork)
-            BecomeRemoved($"peer {NameOf(from)} says this peer was removed with rmpeer");
         // A removed peer that is back gets nothing from us and gives nothing: our broadcasts carry the
-        // removed list, which is how it learns. A peer that knows it was removed stays silent.
-        if (_removed.Contains(from) || RemovedFromNetwork)
+        // removed list, which is how it learns. A peer that knows it was removed stays silent. (A peer
+        // leaving with reset announces its own departure in the same message as its hand-over, which
+        // is therefore still taken.)
+        var fromRemovedPeer = _removed.ContainsKey(from);
+        _heardFromPeers = true;
+        MergeRemovals(gossip.Removed);
+        if (_removed.ContainsKey(Self) && !RemovedFromNetwork && !_shuttingDown)
+            BecomeRemoved($"peer {NameOf(from)} says this peer was removed with rmpeer");
+        if (fromRemovedPeer || RemovedFromNetwork)
             return;
         if (gossip.Ring is { IsEmpty: false } ring)
             OnRing(from, ring, now);
@@ -97,7 +99,7 @@ public sealed partial class Allocator
 
     private void OnSpaceRequest(PeerName from, AddressRange range)
     {
-        if (Ring.IsEmpty || RemovedFromNetwork || _shuttingDown || _removed.Contains(from))
+        if (Ring.IsEmpty || RemovedFromNetwork || _shuttingDown || _removed.ContainsKey(from))
             return;
         var within = range.Intersect(Universe);
         if (Fire(FaultPoint.DonateOneAddress) && !within.IsEmpty && Ownership.Space.TryAllocate(UsablePart(within), out var single))

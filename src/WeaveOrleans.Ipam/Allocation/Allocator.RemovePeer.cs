@@ -4,28 +4,36 @@ namespace WeaveOrleans.Ipam.Allocation;
 
 public sealed partial class Allocator
 {
-    public IReadOnlySet<PeerName> RemovedPeers => _removed;
+    /// <summary>Peers removed with rmpeer, each with the peer that took over its ranges.</summary>
+    public IReadOnlyDictionary<PeerName, PeerName> RemovedPeers => _removed;
+
+    /// <summary>Gossip has arrived since this process started, so this peer's view is not just its own old state.</summary>
+    private bool _heardFromPeers;
 
     /// <summary>
     /// rmpeer: takes over every range of a dead peer, named by peer name or nickname. Refused for this
     /// peer itself, for a peer that is connected right now (it is alive: its addresses would be given
-    /// out twice) and for a peer another peer already removed (two takeovers would duplicate each
-    /// other's addresses).
+    /// out twice) and for a peer another live peer already removed (two takeovers of one range would
+    /// duplicate each other's addresses). Before the ring exists there is nothing to take: it answers
+    /// 0 and records nothing, so the peer can still be removed once the ring names it.
     /// </summary>
     public Outcome RemovePeer(string nameOrNickname, TimeSpan now)
     {
         var peer = Resolve(nameOrNickname);
-        if (peer is not { } victim)
+        if (peer is not { } victim || Ring.IsEmpty)
             return new Outcome.Ok(Text: $"0 IPs taken over from {nameOrNickname}\n");
+        if (_reachable.Count > 0 && !_heardFromPeers)
+            return new Outcome.Failed($"Cannot remove {nameOrNickname} yet: this peer has not heard from the others since it started, and may itself have been removed. Try again in a moment");
         if (victim == Self)
             return new Outcome.Failed($"Cannot remove {nameOrNickname}: it is this peer (use 'weave reset' to leave the network)");
-        if (_reachable.Contains(victim))
+        // A peer already declared dead that is back is still to be removed: it refuses to allocate
+        // once it knows, and nothing it says is taken.
+        if (_reachable.Contains(victim) && !_removed.ContainsKey(victim))
             return new Outcome.Failed($"Cannot remove {NameOf(victim)}: it is connected to this peer, so it is not dead. Stop it or run 'weave reset' on it first");
-        if (_removed.Contains(victim) && !_removedByMe.Contains(victim))
-            return new Outcome.Failed($"Cannot remove {NameOf(victim)}: another peer has already removed it and taken over its ranges");
-        var taken = Ring.IsEmpty ? UInt128.Zero : Ownership.TakeOver(victim);
-        _removed.Add(victim);
-        _removedByMe.Add(victim);
+        if (_removed.TryGetValue(victim, out var remover) && !InheritedBy(Self, remover) && !_removed.ContainsKey(remover))
+            return new Outcome.Failed($"Cannot remove {NameOf(victim)}: {NameOf(remover)} has already removed it and taken over its ranges");
+        var taken = Ownership.TakeOver(victim);
+        _removed[victim] = Self;
         _effects.SnapshotChanged = true;
         Log(LogLevel.Info, $"Took over {taken} addresses from removed peer {NameOf(victim)}");
         Broadcast(CurrentGossip());
@@ -42,19 +50,50 @@ public sealed partial class Allocator
     }
 
     /// <summary>
+    /// Grow-only union. Two removers of one peer (rmpeer run on two hosts at once) settle on the same
+    /// answer everywhere: the lower peer name.
+    /// </summary>
+    private void MergeRemovals(IReadOnlyDictionary<PeerName, PeerName> incoming)
+    {
+        foreach (var (victim, remover) in incoming)
+        {
+            if (_removed.TryGetValue(victim, out var known) && known <= remover)
+                continue;
+            if (known != default)
+                Log(LogLevel.Warning, $"{NameOf(victim)} was removed by both {NameOf(known)} and {NameOf(remover)}");
+            _removed[victim] = remover;
+            _effects.SnapshotChanged = true;
+        }
+    }
+
+    /// <summary>
     /// A grant to a removed peer that was still travelling when it was removed arrives later: the peer
     /// that removed it takes that over too, so nothing stays owned by the dead.
     /// </summary>
     private void RetakeRemovedPeers()
     {
-        if (_removedByMe.Count == 0)
-            return;
         var named = Ring.Peers();
-        foreach (var victim in _removedByMe.Where(named.Contains).ToList())
+        foreach (var (victim, _) in _removed.Where(kv => named.Contains(kv.Key) && InheritedBy(Self, kv.Value)).ToList())
         {
             var taken = Ownership.TakeOver(victim);
             Log(LogLevel.Info, $"Took over {taken} more addresses from removed peer {NameOf(victim)}");
         }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="heir"/> now stands for <paramref name="remover"/>: it is the remover, or
+    /// took over (or inherited on reset) the remover's ranges, possibly through a chain of such steps.
+    /// </summary>
+    private bool InheritedBy(PeerName heir, PeerName remover)
+    {
+        for (var steps = 0; steps <= _removed.Count; steps++)
+        {
+            if (remover == heir)
+                return true;
+            if (!_removed.TryGetValue(remover, out remover))
+                return false;
+        }
+        return false;
     }
 
     private const string RemovedStatus = "this peer's ranges were taken over with rmpeer - run 'weave reset' before using it again";

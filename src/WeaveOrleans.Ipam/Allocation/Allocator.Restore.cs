@@ -17,8 +17,7 @@ public sealed partial class Allocator
             Ring.IsEmpty ? null : Ring.ToData(),
             _paxos?.State,
             _nicknames.ToImmutableDictionary(),
-            [.. _removed.Order()],
-            [.. _removedByMe.Order()],
+            _removed.ToImmutableDictionary(),
             RemovedFromNetwork);
 
     /// <summary>
@@ -58,8 +57,8 @@ public sealed partial class Allocator
         foreach (var (peer, nick) in snapshot.Nicknames)
             if (peer != Self)
                 _nicknames[peer] = nick;
-        _removed.UnionWith(snapshot.Removed);
-        _removedByMe.UnionWith(snapshot.RemovedByMe);
+        foreach (var (victim, remover) in snapshot.Removed)
+            _removed[victim] = remover;
         RemovedFromNetwork = snapshot.RemovedFromNetwork;
 
         if (snapshot.Ring is { IsEmpty: false } ringData)

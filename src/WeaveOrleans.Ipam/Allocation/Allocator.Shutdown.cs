@@ -15,7 +15,8 @@ public sealed partial class Allocator
     {
         _shuttingDown = true;
         CancelAll("peer is shutting down");
-        if (Ring.IsEmpty)
+        // A removed peer's ranges belong to whoever took them over: it has nothing to hand on.
+        if (Ring.IsEmpty || RemovedFromNetwork)
             return PeerName.None;
         var heir = PickHeir();
         if (heir == PeerName.None)
@@ -24,6 +25,8 @@ public sealed partial class Allocator
             return heir;
         }
         Ownership.HandOver(heir);
+        // Recorded like a removal: the heir owns what still names this peer, and nobody may rmpeer it.
+        _removed[Self] = heir;
         _owned.Clear();
         _holders.Clear();
         _dead.Clear();
@@ -35,7 +38,7 @@ public sealed partial class Allocator
 
     private PeerName PickHeir()
     {
-        bool Candidate(PeerName p) => p != Self && p != PeerName.None && !_removed.Contains(p);
+        bool Candidate(PeerName p) => p != Self && p != PeerName.None && !_removed.ContainsKey(p);
         var owners = Ring.Entries.Select(e => e.Peer).Where(Candidate).Distinct().ToList();
         var known = _nicknames.Keys.Where(Candidate).Order().ToList();
         return owners.Where(_reachable.Contains)

@@ -21,8 +21,7 @@ public sealed partial class Allocator
     private readonly Dictionary<string, TimeSpan> _dead = [];
     private readonly Dictionary<PeerName, string> _nicknames = [];
     private readonly HashSet<PeerName> _reachable = [];
-    private readonly HashSet<PeerName> _removed = [];
-    private readonly HashSet<PeerName> _removedByMe = [];
+    private readonly Dictionary<PeerName, PeerName> _removed = [];
     private readonly List<PendingOp> _pending = [];
     private Participant? _paxos;
     private bool _awaitingConsensus;
@@ -110,7 +109,7 @@ public sealed partial class Allocator
         new(_nicknames.ToImmutableDictionary(),
             Ring.IsEmpty && !RemovedFromNetwork ? _paxos is Elector ? _paxos.State : null : null,
             Ring.IsEmpty || RemovedFromNetwork ? null : Ring.ToData(),
-            [.. _removed.Order()],
+            _removed.ToImmutableDictionary(),
             ringRequest);
 
     private void Broadcast(PeerMessage message) => _effects.Messages.Add(new Outgoing(null, message));

@@ -19,8 +19,7 @@ public sealed record AllocatorSnapshot(
     RingData? Ring,
     PaxosState? Paxos,
     ImmutableDictionary<PeerName, string> Nicknames,
-    ImmutableArray<PeerName> Removed,
-    ImmutableArray<PeerName> RemovedByMe,
+    ImmutableDictionary<PeerName, PeerName> Removed,
     bool RemovedFromNetwork)
 {
     public const int CurrentFormatVersion = 1;

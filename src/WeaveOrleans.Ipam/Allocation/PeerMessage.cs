@@ -11,15 +11,15 @@ public abstract record PeerMessage;
 
 /// <summary>
 /// A peer's knowledge: while there is no ring, its consensus state; once there is, the ring. Also the
-/// nicknames it knows and the peers removed with rmpeer (a grow-only set, so that a removed peer that
-/// comes back learns it must reset). With neither ring nor consensus state and <paramref name="RingRequest"/>
+/// nicknames it knows and the peers removed with rmpeer, each with the peer that took its ranges (a
+/// grow-only map, so that a removed peer that comes back learns it must reset). With neither ring nor consensus state and <paramref name="RingRequest"/>
 /// set, it asks for the ring (an observer, or a peer that has none).
 /// </summary>
 public sealed record Gossip(
     ImmutableDictionary<PeerName, string> Nicknames,
     PaxosState? Paxos,
     RingData? Ring,
-    ImmutableArray<PeerName> Removed,
+    ImmutableDictionary<PeerName, PeerName> Removed,
     bool RingRequest = false) : PeerMessage;
 
 /// <summary>Please give me free space inside <paramref name="Range"/> (one address for a claim).</summary>

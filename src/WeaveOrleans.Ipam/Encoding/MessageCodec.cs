@@ -73,7 +73,7 @@ public static class MessageCodec
         w.Bool(gossip.Ring is not null);
         if (gossip.Ring is { } ring)
             RingCodec.Write(w, ring);
-        w.Peers(gossip.Removed.IsDefault ? [] : gossip.Removed);
+        RemovalCodec.Write(w, gossip.Removed);
         w.Bool(gossip.RingRequest);
     }
 
@@ -82,7 +82,7 @@ public static class MessageCodec
         var nicknames = NicknameCodec.Read(ref r);
         PaxosState? paxos = r.Bool() ? PaxosCodec.Read(ref r) : null;
         RingData? ring = r.Bool() ? RingCodec.Read(ref r) : null;
-        var removed = r.Peers();
+        var removed = RemovalCodec.Read(ref r);
         return new Gossip(nicknames, paxos, ring, removed, r.Bool());
     }
 }

@@ -28,8 +28,7 @@ public static class SnapshotCodec
         if (snapshot.Paxos is { } paxos)
             PaxosCodec.Write(w, paxos);
         NicknameCodec.Write(w, snapshot.Nicknames);
-        w.Peers(snapshot.Removed.IsDefault ? [] : snapshot.Removed);
-        w.Peers(snapshot.RemovedByMe.IsDefault ? [] : snapshot.RemovedByMe);
+        RemovalCodec.Write(w, snapshot.Removed);
         w.Bool(snapshot.RemovedFromNetwork);
         return w.ToArray();
     }
@@ -45,10 +44,9 @@ public static class SnapshotCodec
         RingData? ring = r.Bool() ? RingCodec.Read(ref r) : null;
         PaxosState? paxos = r.Bool() ? PaxosCodec.Read(ref r) : null;
         var nicknames = NicknameCodec.Read(ref r);
-        var removed = r.Peers();
-        var removedByMe = r.Peers();
+        var removed = RemovalCodec.Read(ref r);
         var removedFromNetwork = r.Bool();
         r.End();
-        return new AllocatorSnapshot(self, nickname, range, ring, paxos, nicknames, removed, removedByMe, removedFromNetwork);
+        return new AllocatorSnapshot(self, nickname, range, ring, paxos, nicknames, removed, removedFromNetwork);
     }
 }

@@ -17,6 +17,8 @@ public readonly record struct PeerName(ulong Value) : IComparable<PeerName>
 
     public static bool operator <(PeerName a, PeerName b) => a.Value < b.Value;
     public static bool operator >(PeerName a, PeerName b) => a.Value > b.Value;
+    public static bool operator <=(PeerName a, PeerName b) => a.Value <= b.Value;
+    public static bool operator >=(PeerName a, PeerName b) => a.Value >= b.Value;
 
     public static PeerName Parse(string text) =>
         TryParse(text, out var name, out var error) ? name : throw new IpamFormatException(error);

@@ -29,17 +29,18 @@ public sealed partial class Ring
 
         var updated = walk.Updated;
         var result = walk.Result;
-        // Free space is advisory, but this peer's own counts must never exceed what an entry spans
-        // (a range it owned may just have been split by someone else).
+        // Free space is advisory, but no count may exceed what its entry spans (a range may just have
+        // been split, and messages arrive in any order). This peer's own corrections are news to
+        // others, so they get a new version; other peers' are clamped the same way everywhere.
         for (var i = 0; i < result.Count; i++)
         {
             var e = result[i].Entry;
             var span = Distance(e.Token, result[(i + 1) % result.Count].Entry.Token);
-            if (e.Peer == Local && e.Free > span)
-            {
-                result[i] = new Slot(e with { Free = span, Version = e.Version + 1 }, walk.Stamp);
-                updated = true;
-            }
+            if (e.Free <= span)
+                continue;
+            var own = e.Peer == Local;
+            result[i] = new Slot(e with { Free = span, Version = own ? e.Version + 1 : e.Version }, own ? walk.Stamp : result[i].Stamp);
+            updated |= own;
         }
 
         _slots = result;

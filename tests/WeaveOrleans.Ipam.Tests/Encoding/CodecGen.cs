@@ -64,8 +64,12 @@ internal static class CodecGen
             return new RingData(universe, seeds, [.. placed], delta);
         });
 
+    /// <summary>Removed peers, each with a remover (possibly repeated) drawn from the same names.</summary>
+    public static readonly Gen<ImmutableDictionary<PeerName, PeerName>> Removals =
+        Gen.Select(Peers, Peer, (victims, other) => victims.ToImmutableDictionary(v => v, v => v.Value % 2 == 0 ? other : v));
+
     public static readonly Gen<Gossip> Gossip =
-        Gen.Select(Nicknames, Paxos.Null(0.4), Ring.Null(0.4), Peers, Gen.Bool,
+        Gen.Select(Nicknames, Paxos.Null(0.4), Ring.Null(0.4), Removals, Gen.Bool,
             (nicknames, paxos, ring, removed, request) => new Gossip(nicknames, paxos, ring, removed, request));
 
     public static readonly Gen<PeerMessage> Message = Gen.OneOf<PeerMessage>(
@@ -74,9 +78,9 @@ internal static class CodecGen
         Range.Select(r => (PeerMessage)new SpaceRequestDenied(r)));
 
     public static readonly Gen<AllocatorSnapshot> Snapshot =
-        Gen.Select(Gen.Select(Peer, Text, Cidr, Ring.Null(0.4)), Paxos.Null(0.4), Nicknames, Peers, Peers, Gen.Bool,
-            (head, paxos, nicknames, removed, removedByMe, gone) =>
-                new AllocatorSnapshot(head.Item1, head.Item2, head.Item3, head.Item4, paxos, nicknames, removed, removedByMe, gone));
+        Gen.Select(Gen.Select(Peer, Text, Cidr, Ring.Null(0.4)), Paxos.Null(0.4), Nicknames, Removals, Gen.Bool,
+            (head, paxos, nicknames, removed, gone) =>
+                new AllocatorSnapshot(head.Item1, head.Item2, head.Item3, head.Item4, paxos, nicknames, removed, gone));
 
     public static readonly Gen<OwnedAddresses> Owned =
         Gen.Select(Gen.Bool, Cidr.Array[0, 6], (container, cidrs) => new OwnedAddresses(container, [.. cidrs]));

@@ -60,14 +60,14 @@ public class MessageCodecTests
     public void Golden_gossip_bytes_pin_the_format_including_the_embedded_ring()
     {
         var ring = new RingData(Slash30, [A], [new RingEntry(Slash30.Start, A, 1, 4)]);
-        var gossip = new Gossip(ImmutableDictionary<PeerName, string>.Empty.Add(A, "é"), null, ring, [B]);
+        var gossip = new Gossip(ImmutableDictionary<PeerName, string>.Empty.Add(A, "é"), null, ring, ImmutableDictionary<PeerName, PeerName>.Empty.Add(B, A));
         byte[] expected =
         [
             0x57, 0x01, 0x00,
             0x01, 0x0A, 0x02, 0xC3, 0xA9,
             0x00,
             0x01, 0x00, .. TenZero, 0x04, 0x01, 0x0A, 0x01, 0x0A, 0x01, 0x00, 0x00, 0x01, 0x04,
-            0x01, 0x0B,
+            0x01, 0x0B, 0x0A,
             0x00,
         ];
         Assert.Equal(expected, MessageCodec.Encode(gossip));
