@@ -78,13 +78,14 @@ public sealed partial class SimulationRun
         ResetTheRemoved();
         RemoveTheGone();
 
+        // The ring may only now come into being (agreement finishing with the votes of peers that are
+        // gone), so the operator keeps removing whatever the ring names that will never serve.
         var converged = false;
         for (var round = 0; round < _options.ConvergenceRounds && !converged; round++)
         {
             _net.Tick();
+            RemoveTheGone();
             converged = Agreed();
-            if (!converged && round == _options.ConvergenceRounds / 2)
-                RemoveTheGone();
         }
         var conflictReported = _net.Peers.Any(p => p.Allocator.RejectedMerges > 0);
         if (!converged && _removedThenBack.Count > 0 && conflictReported)
@@ -153,7 +154,9 @@ public sealed partial class SimulationRun
         for (var progress = true; progress;)
         {
             progress = false;
-            var named = remover.Allocator.Ring.Peers();
+            // What the ring names, and the removers of those it names (the error message says to
+            // remove a dead remover first).
+            var named = remover.Allocator.Ring.Peers().Concat(remover.Allocator.RemovedPeers.Values).ToHashSet();
             foreach (var dead in _net.Peers.Where(p => !serving.Contains(p) && named.Contains(p.Name) && !p.Up))
             {
                 var outcome = _net.Do(remover, a => a.RemovePeer(dead.Name.ToString(), _net.Now));

@@ -31,7 +31,7 @@ public sealed partial class Allocator
         if (_reachable.Contains(victim) && !_removed.ContainsKey(victim))
             return new Outcome.Failed($"Cannot remove {NameOf(victim)}: it is connected to this peer, so it is not dead. Stop it or run 'weave reset' on it first");
         if (_removed.TryGetValue(victim, out var remover) && !InheritedBy(Self, remover) && !_removed.ContainsKey(remover))
-            return new Outcome.Failed($"Cannot remove {NameOf(victim)}: {NameOf(remover)} has already removed it and taken over its ranges");
+            return new Outcome.Failed($"Cannot remove {NameOf(victim)}: {NameOf(remover)} has already removed it and taken over its ranges (if {NameOf(remover)} is dead too, remove it first)");
         var taken = Ownership.TakeOver(victim);
         _removed[victim] = Self;
         _effects.SnapshotChanged = true;
