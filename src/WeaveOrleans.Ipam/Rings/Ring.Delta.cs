@@ -4,8 +4,9 @@ public sealed partial class Ring
 {
     /// <summary>
     /// The entries changed since <paramref name="stamp"/> (a past <see cref="ChangeStamp"/>), for a peer
-    /// known to hold everything up to then: gossip then costs what changed, not the whole ring.
+    /// known to hold everything up to then: gossip then costs what changed, not the whole ring. The
+    /// seeds stay out: a delta is only ever merged into a ring that has them already.
     /// </summary>
     public RingData DeltaSince(ulong stamp) =>
-        new(Universe, Seeds, [.. _slots.Where(s => s.Stamp > stamp).Select(s => s.Entry)], IsDelta: true);
+        new(Universe, [], [.. _slots.Where(s => s.Stamp > stamp).Select(s => s.Entry)], IsDelta: true);
 }

@@ -69,9 +69,10 @@ public static class RingCodec
             throw r.Invalid("bad ring universe");
         var seeds = r.Peers();
         var peers = r.Peers();
-        var entries = ImmutableArray.CreateBuilder<RingEntry>();
+        var count = r.Count();
+        var entries = ImmutableArray.CreateBuilder<RingEntry>(count);
         var token = start;
-        for (var n = r.Count(); n > 0; n--)
+        for (var n = count; n > 0; n--)
         {
             token += r.Var128();
             var peer = r.Var64();

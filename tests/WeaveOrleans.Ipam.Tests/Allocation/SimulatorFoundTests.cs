@@ -1,0 +1,141 @@
+using System.Collections.Immutable;
+using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.Ipam.Rings;
+using WeaveOrleans.Simulation;
+
+namespace WeaveOrleans.Ipam.Tests.Allocation;
+
+/// <summary>One test for each engine bug the simulator found, named for the behaviour now required.</summary>
+public class SimulatorFoundTests
+{
+    private static (PeerNetwork Net, SimPeer[] Peers) Seeded(int seed, int count = 3, string range = "10.0.4.0/22")
+    {
+        var net = new PeerNetwork(seed);
+        var ids = Enumerable.Range(0, count).ToArray();
+        var peers = ids.Select(n => net.Add(n, Configs.Seed(range, ids))).ToArray();
+        net.Settle();
+        return (net, peers);
+    }
+
+    [Fact]
+    public void A_removed_peer_that_came_back_and_a_newcomer_do_not_answer_each_other_for_ever()
+    {
+        var (net, p) = Seeded(101);
+        net.Crash(p[2]);
+        net.Do(p[0], a => a.RemovePeer(p[2].Nickname, net.Now));
+        net.Settle();
+        net.Restart(p[2]);
+        net.Settle();
+        Assert.True(p[2].Allocator.RemovedFromNetwork);
+        net.Add(7, Configs.Observer("10.0.4.0/22"));
+        net.Settle(maxSteps: 1_000);
+        net.Tick();
+    }
+
+    [Fact]
+    public void Rows_written_before_the_ring_exists_survive_a_restart()
+    {
+        var net = new PeerNetwork(102);
+        var p = net.Add(1, Configs.Consensus("10.0.4.0/22", 2));
+        Assert.IsType<Outcome.Ok>(net.Answer(p, net.Claim(p, "c1", "192.168.0.9/24")));
+        net.Crash(p);
+        net.Restart(p);
+        Assert.Equal(["192.168.0.9/24"], p.Allocator.Lookup("c1").Select(c => c.ToString()));
+    }
+
+    [Fact]
+    public void Rmpeer_before_the_ring_exists_takes_nothing_and_records_nothing()
+    {
+        var net = new PeerNetwork(103);
+        var p = net.Add(1, Configs.Consensus("10.0.4.0/22", 2));
+        var outcome = net.Do(p, a => a.RemovePeer(PeerNetwork.Name(2).ToString(), net.Now));
+        Assert.Equal($"0 IPs taken over from {PeerNetwork.Name(2)}\n", Assert.IsType<Outcome.Ok>(outcome).Text);
+        Assert.Empty(p.Allocator.RemovedPeers);
+    }
+
+    [Fact]
+    public void A_peer_removed_by_a_remover_that_is_itself_removed_can_be_removed_again()
+    {
+        var (net, p) = Seeded(104, count: 4);
+        net.Crash(p[3]);
+        net.Crash(p[2]);
+        // Peer 1 hears that peer 2 removed peer 3, but never sees peer 2's takeover in a ring.
+        var hearsay = new Gossip(ImmutableDictionary<PeerName, string>.Empty, null, null,
+            ImmutableDictionary<PeerName, PeerName>.Empty.Add(p[3].Name, p[2].Name));
+        net.Do(p[1], a => { a.Receive(p[0].Name, hearsay, net.Now); return 0; });
+        Assert.Contains("remove it first", Assert.IsType<Outcome.Failed>(p[1].Allocator.RemovePeer(p[3].Nickname, net.Now)).Message);
+        Assert.IsType<Outcome.Ok>(net.Do(p[1], a => a.RemovePeer(p[2].Nickname, net.Now)));
+        var taken = Assert.IsType<Outcome.Ok>(net.Do(p[1], a => a.RemovePeer(p[3].Nickname, net.Now)));
+        Assert.StartsWith("256 IPs", taken.Text);
+        Assert.DoesNotContain(p[3].Name, p[1].Allocator.Ring.Peers());
+    }
+
+    [Fact]
+    public void A_removed_peer_that_resets_hands_nothing_over()
+    {
+        var (net, p) = Seeded(105);
+        net.Crash(p[2]);
+        net.Do(p[0], a => a.RemovePeer(p[2].Nickname, net.Now));
+        net.Settle();
+        net.Restart(p[2]);
+        net.Settle();
+        var before = p[0].Allocator.Ring.Entries.ToArray();
+        Assert.Equal(PeerName.None, net.Do(p[2], a => a.Shutdown(net.Now)));
+        net.Settle();
+        Assert.Equal(before, p[0].Allocator.Ring.Entries);
+    }
+
+    [Fact]
+    public void Free_count_versions_survive_a_restart_so_rings_still_converge()
+    {
+        var (net, p) = Seeded(106, count: 2);
+        net.Allocate(p[0], "c1");
+        net.Tick();
+        var own = p[0].Allocator.Ring.Entries.Where(e => e.Peer == p[0].Name).ToArray();
+        net.Crash(p[0]);
+        net.Restart(p[0]);
+        Assert.Equal(own, p[0].Allocator.Ring.Entries.Where(e => e.Peer == p[0].Name));
+        net.Tick();
+        Assert.Equal(p[0].Allocator.Ring.Entries, p[1].Allocator.Ring.Entries);
+    }
+
+    [Fact]
+    public void A_persisted_ring_with_stale_free_counts_of_other_peers_restores()
+    {
+        var range = Cidr.ParseSubnet("10.0.0.0/24");
+        var config = new AllocatorConfig(range, new InitMode.ByConsensus(1));
+        var me = PeerNetwork.Name(1);
+        var other = PeerNetwork.Name(2);
+        var ring = new RingData(range.Range, [me, other],
+            [new RingEntry(Address.Parse("10.0.0.0"), me, 0, 128), new RingEntry(Address.Parse("10.0.0.128"), other, 0, 100), new RingEntry(Address.Parse("10.0.0.192"), other, 0, 64)]);
+        var snapshot = new AllocatorSnapshot(me, "me", range, ring, null, ImmutableDictionary<PeerName, string>.Empty, ImmutableDictionary<PeerName, PeerName>.Empty, false);
+        var restored = Allocator.Restore(config, me, "me", new Random(1), snapshot, new Dictionary<string, OwnedAddresses>());
+        Assert.Equal("ready", restored.StatusLine());
+    }
+
+    [Fact]
+    public void Rmpeer_waits_until_a_restarted_peer_has_heard_from_the_others()
+    {
+        var (net, p) = Seeded(107);
+        net.Crash(p[2]);
+        var restarted = Allocator.Restore(p[0].Config, p[0].Name, p[0].Nickname, new Random(1), p[0].PersistedSnapshot, p[0].PersistedRows);
+        restarted.PeerConnected(p[1].Name, net.Now);
+        Assert.Contains("has not heard from the others", Assert.IsType<Outcome.Failed>(restarted.RemovePeer(p[2].Nickname, net.Now)).Message);
+        restarted.Receive(p[1].Name, new Gossip(ImmutableDictionary<PeerName, string>.Empty, null, p[1].Allocator.Ring.ToData(), ImmutableDictionary<PeerName, PeerName>.Empty), net.Now);
+        Assert.IsType<Outcome.Ok>(restarted.RemovePeer(p[2].Nickname, net.Now));
+    }
+
+    [Fact]
+    public void A_peer_that_left_with_reset_is_recorded_as_removed_by_its_heir()
+    {
+        var (net, p) = Seeded(108);
+        var heir = net.Do(p[1], a => a.Shutdown(net.Now));
+        net.Settle();
+        var other = p.Single(x => x.Name != heir && x != p[1]);
+        net.Crash(p[1]);
+        Assert.Equal(heir, other.Allocator.RemovedPeers[p[1].Name]);
+        Assert.Contains("already removed it", Assert.IsType<Outcome.Failed>(other.Allocator.RemovePeer(p[1].Nickname, net.Now)).Message);
+    }
+}
