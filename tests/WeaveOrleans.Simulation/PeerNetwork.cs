@@ -108,7 +108,10 @@ public sealed class PeerNetwork(int seed)
     /// <summary>Collects what the peer produced and puts its messages on the wire.</summary>
     public void Flush(SimPeer peer)
     {
-        foreach (var outgoing in peer.Absorb(peer.Allocator.TakeEffects()))
+        var effects = peer.Allocator.TakeEffects();
+        foreach (var log in effects.Log.Where(l => l.Level >= LogLevel.Info))
+            Note($"  {peer.Nickname} says: {log.Message}");
+        foreach (var outgoing in peer.Absorb(effects))
         {
             if (outgoing.To is { } to)
             {

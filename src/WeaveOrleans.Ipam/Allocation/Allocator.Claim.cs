@@ -66,6 +66,9 @@ public sealed partial class Allocator
         var owner = Ring.Owner(addr);
         if (owner == Self)
         {
+            // Held back after rmpeer: wait until the other peers confirm the range is ours.
+            if (!_holders.ContainsKey(addr) && Ownership.Space.IsHeld(addr))
+                return false;
             Finish(op, ClaimOwnAddress(op));
             return true;
         }

@@ -73,9 +73,13 @@ public sealed partial class Allocator
         CheckConsensus(now);
     }
 
+    /// <remarks>
+    /// Only electors act on agreement: an observer does not know the quorum (it was launched without a
+    /// peer count), so it waits for a peer to send it the ring.
+    /// </remarks>
     private void CheckConsensus(TimeSpan now)
     {
-        if (_paxos is not null && Ring.IsEmpty && _paxos.TryGetConsensus(out var value))
+        if (_paxos is Elector && Ring.IsEmpty && _paxos.TryGetConsensus(out var value))
         {
             CreateRing(value.Peers, announce: true);
             RetryPending(now, tick: false);

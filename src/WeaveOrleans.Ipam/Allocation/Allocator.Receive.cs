@@ -72,6 +72,9 @@ public sealed partial class Allocator
     {
         var wasEmpty = Ring.IsEmpty;
         var result = Ownership.Merge(ring);
+        // A whole ring merged without refusal is the sender's confirmation for held-back ranges.
+        if (result.Error is null && !ring.IsDelta && Confirmed(from) && !result.Updated)
+            RetryPending(now, tick: false);
         if (result.Error is { } error)
         {
             RejectedMerges++;

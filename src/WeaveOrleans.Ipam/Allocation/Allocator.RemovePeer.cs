@@ -32,8 +32,9 @@ public sealed partial class Allocator
             return new Outcome.Failed($"Cannot remove {NameOf(victim)}: it is connected to this peer, so it is not dead. Stop it or run 'weave reset' on it first");
         if (_removed.TryGetValue(victim, out var remover) && !InheritedBy(Self, remover) && !_removed.ContainsKey(remover))
             return new Outcome.Failed($"Cannot remove {NameOf(victim)}: {NameOf(remover)} has already removed it and taken over its ranges (if {NameOf(remover)} is dead too, remove it first)");
-        var taken = Ownership.TakeOver(victim);
+        var taken = TakeOverHeld(victim);
         _removed[victim] = Self;
+        Confirmed(victim);
         _effects.SnapshotChanged = true;
         Log(LogLevel.Info, $"Took over {taken} addresses from removed peer {NameOf(victim)}");
         Broadcast(CurrentGossip());
@@ -63,6 +64,7 @@ public sealed partial class Allocator
                 Log(LogLevel.Warning, $"{NameOf(victim)} was removed by both {NameOf(known)} and {NameOf(remover)}");
             _removed[victim] = remover;
             _effects.SnapshotChanged = true;
+            Confirmed(victim);
         }
     }
 
@@ -75,7 +77,7 @@ public sealed partial class Allocator
         var named = Ring.Peers();
         foreach (var (victim, _) in _removed.Where(kv => named.Contains(kv.Key) && InheritedBy(Self, kv.Value)).ToList())
         {
-            var taken = Ownership.TakeOver(victim);
+            var taken = TakeOverHeld(victim);
             Log(LogLevel.Info, $"Took over {taken} more addresses from removed peer {NameOf(victim)}");
         }
     }

@@ -18,7 +18,8 @@ public sealed partial class Allocator
             _paxos?.State,
             _nicknames.ToImmutableDictionary(),
             _removed.ToImmutableDictionary(),
-            RemovedFromNetwork);
+            RemovedFromNetwork,
+            [.. _quarantine]);
 
     /// <summary>
     /// Rebuilds a peer from what it persisted. Data for another peer name or another range is dropped
@@ -68,6 +69,7 @@ public sealed partial class Allocator
             foreach (var range in ring.OwnedRanges())
                 space.AddOwned(range);
             Ownership = new RingSpace(ring, space);
+            RestoreQuarantine(snapshot.Quarantine.IsDefault ? [] : snapshot.Quarantine);
             if (Config.Init is InitMode.BySeed)
                 Log(LogLevel.Info, "Found persisted IPAM data, ignoring supplied IPAM seed");
         }

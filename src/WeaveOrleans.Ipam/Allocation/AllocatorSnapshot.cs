@@ -20,7 +20,8 @@ public sealed record AllocatorSnapshot(
     PaxosState? Paxos,
     ImmutableDictionary<PeerName, string> Nicknames,
     ImmutableDictionary<PeerName, PeerName> Removed,
-    bool RemovedFromNetwork)
+    bool RemovedFromNetwork,
+    ImmutableArray<Quarantine> Quarantine = default)
 {
     public const int CurrentFormatVersion = 1;
 }

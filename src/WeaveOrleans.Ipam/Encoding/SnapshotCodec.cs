@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Consensus;
 using WeaveOrleans.Ipam.Rings;
@@ -30,6 +31,13 @@ public static class SnapshotCodec
         NicknameCodec.Write(w, snapshot.Nicknames);
         RemovalCodec.Write(w, snapshot.Removed);
         w.Bool(snapshot.RemovedFromNetwork);
+        var quarantine = snapshot.Quarantine.IsDefault ? [] : snapshot.Quarantine;
+        w.Count(quarantine.Length);
+        foreach (var q in quarantine)
+        {
+            w.Range(q.Range);
+            w.Peers([.. q.Awaiting.Order()]);
+        }
         return w.ToArray();
     }
 
@@ -46,7 +54,10 @@ public static class SnapshotCodec
         var nicknames = NicknameCodec.Read(ref r);
         var removed = RemovalCodec.Read(ref r);
         var removedFromNetwork = r.Bool();
+        var quarantine = ImmutableArray.CreateBuilder<Quarantine>();
+        for (var n = r.Count(); n > 0; n--)
+            quarantine.Add(new Quarantine(r.Range(), [.. r.Peers()]));
         r.End();
-        return new AllocatorSnapshot(self, nickname, range, ring, paxos, nicknames, removed, removedFromNetwork);
+        return new AllocatorSnapshot(self, nickname, range, ring, paxos, nicknames, removed, removedFromNetwork, quarantine.ToImmutable());
     }
 }

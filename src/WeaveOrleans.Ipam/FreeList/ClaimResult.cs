@@ -6,4 +6,6 @@ public enum ClaimResult
     Claimed,
     NotOwned,
     AlreadyAllocated,
+    /// <summary>Owned, but held back (taken over with rmpeer and not yet confirmed by the other peers).</summary>
+    Held,
 }

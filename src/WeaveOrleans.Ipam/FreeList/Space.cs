@@ -3,14 +3,17 @@ using WeaveOrleans.Ipam.Addresses;
 namespace WeaveOrleans.Ipam.FreeList;
 
 /// <summary>
-/// The addresses one peer owns on the ring, split into those handed out and those still free.
-/// The two sets never overlap; what the peer owns is their union. Pure bookkeeping: no clock,
-/// no randomness, no I/O, and expected failures are reported by return values.
+/// The addresses one peer owns on the ring, split into those handed out, those free, and those held
+/// back (owned, but not to be handed out or given away yet: ranges taken over with rmpeer until the
+/// other peers confirm nobody else owns them). The three sets never overlap; what the peer owns is
+/// their union. Pure bookkeeping: no clock, no randomness, no I/O, and expected failures are
+/// reported by return values.
 /// </summary>
 public sealed class Space
 {
     private readonly IntervalSet _free = new();
     private readonly IntervalSet _allocated = new();
+    private readonly IntervalSet _held = new();
 
     // Exposed to tests so they can check the representation stays canonical.
     internal IntervalSet FreeSet => _free;
@@ -21,7 +24,31 @@ public sealed class Space
 
     public UInt128 AllocatedCount => _allocated.Count;
 
-    public UInt128 OwnedCount => _free.Count + _allocated.Count;
+    public UInt128 HeldCount => _held.Count;
+
+    public UInt128 OwnedCount => _free.Count + _allocated.Count + _held.Count;
+
+    /// <summary>Holds back the free part of <paramref name="r"/>: it stays owned but is neither handed out nor donated.</summary>
+    public void Hold(AddressRange r)
+    {
+        foreach (var piece in _free.Ranges.Select(f => f.Intersect(r)).Where(p => !p.IsEmpty).ToList())
+        {
+            _free.Remove(piece);
+            _held.Add(piece);
+        }
+    }
+
+    /// <summary>Makes the held part of <paramref name="r"/> free again.</summary>
+    public void Release(AddressRange r)
+    {
+        foreach (var piece in _held.Ranges.Select(h => h.Intersect(r)).Where(p => !p.IsEmpty).ToList())
+        {
+            _held.Remove(piece);
+            _free.Add(piece);
+        }
+    }
+
+    public IEnumerable<AddressRange> HeldRanges() => _held.Ranges;
 
     /// <summary>Hands out the lowest free address in <paramref name="within"/>, so a range fills from the bottom up.</summary>
     public bool TryAllocate(AddressRange within, out Address address)
@@ -39,7 +66,7 @@ public sealed class Space
             Move(a, _free, _allocated);
             return ClaimResult.Claimed;
         }
-        return _allocated.Contains(a) ? ClaimResult.AlreadyAllocated : ClaimResult.NotOwned;
+        return _allocated.Contains(a) ? ClaimResult.AlreadyAllocated : _held.Contains(a) ? ClaimResult.Held : ClaimResult.NotOwned;
     }
 
     public bool Free(Address a)
@@ -53,7 +80,7 @@ public sealed class Space
     /// <summary>Takes on a range as free space. The ring never gives a peer the same address twice, so an overlap means a bug upstream.</summary>
     public void AddOwned(AddressRange r)
     {
-        if (_free.Overlaps(r) || _allocated.Overlaps(r))
+        if (_free.Overlaps(r) || _allocated.Overlaps(r) || _held.Overlaps(r))
             throw new InvalidOperationException($"cannot add {r}: part of it is already owned ({string.Join(", ", OwnedRanges())})");
         _free.Add(r);
     }
@@ -68,6 +95,7 @@ public sealed class Space
         if (_allocated.Overlaps(r))
             return false;
         _free.Remove(r);
+        _held.Remove(r);
         return true;
     }
 
@@ -111,38 +139,18 @@ public sealed class Space
 
     public bool IsAllocated(Address a) => _allocated.Contains(a);
 
-    public bool Owns(Address a) => _free.Contains(a) || _allocated.Contains(a);
+    public bool IsHeld(Address a) => _held.Contains(a);
 
-    /// <summary>Everything owned, in address order, with free and allocated runs that touch glued together.</summary>
+    public bool Owns(Address a) => _free.Contains(a) || _allocated.Contains(a) || _held.Contains(a);
+
+    /// <summary>Everything owned, in address order, with runs that touch glued together.</summary>
     public IEnumerable<AddressRange> OwnedRanges()
     {
-        var freeVersion = _free.Version;
-        var allocatedVersion = _allocated.Version;
-        int f = 0, a = 0;
-        var pending = default(AddressRange);
-        while (f < _free.IntervalCount || a < _allocated.IntervalCount)
-        {
-            var takeFree = a >= _allocated.IntervalCount
-                || (f < _free.IntervalCount && _free.IntervalAt(f).Start < _allocated.IntervalAt(a).Start);
-            var next = takeFree ? _free.IntervalAt(f++) : _allocated.IntervalAt(a++);
-            if (pending.IsEmpty)
-            {
-                pending = next;
-            }
-            else if (pending.End == next.Start)
-            {
-                pending = pending with { End = next.End };
-            }
-            else
-            {
-                yield return pending;
-                _free.ThrowIfChanged(freeVersion);
-                _allocated.ThrowIfChanged(allocatedVersion);
-                pending = next;
-            }
-        }
-        if (!pending.IsEmpty)
-            yield return pending;
+        var all = new IntervalSet();
+        foreach (var set in new[] { _free, _allocated, _held })
+            foreach (var r in set.Ranges)
+                all.Add(r);
+        return all.Ranges.ToList();
     }
 
     public IEnumerable<AddressRange> FreeRanges() => _free.Ranges;
@@ -153,9 +161,10 @@ public sealed class Space
     {
         _free.Clear();
         _allocated.Clear();
+        _held.Clear();
     }
 
-    public override string ToString() => $"free: {_free}; allocated: {_allocated}";
+    public override string ToString() => $"free: {_free}; allocated: {_allocated}; held: {_held}";
 
     private static void Move(Address a, IntervalSet from, IntervalSet to)
     {

@@ -55,14 +55,14 @@ public sealed class RingSpace
         return true;
     }
 
-    /// <summary>Takes over every range of <paramref name="peer"/> (rmpeer) and returns how many addresses that added.</summary>
-    public UInt128 TakeOver(PeerName peer)
+    /// <summary>Takes over every range of <paramref name="peer"/> (rmpeer) and returns the ranges gained.</summary>
+    public IReadOnlyList<AddressRange> TakeOver(PeerName peer)
     {
         if (peer == Local)
             throw new ArgumentException("a peer cannot take over its own ranges", nameof(peer));
-        var before = Space.OwnedCount;
-        Moving(() => Ring.Transfer(peer, Local));
-        return Space.OwnedCount - before;
+        IReadOnlyList<AddressRange> moved = [];
+        Moving(() => moved = Ring.Transfer(peer, Local));
+        return moved;
     }
 
     /// <summary>Hands every range of this peer to <paramref name="heir"/> (reset) and empties the free list.</summary>
@@ -70,7 +70,7 @@ public sealed class RingSpace
     {
         if (heir == Local)
             throw new ArgumentException("a peer cannot hand its ranges to itself", nameof(heir));
-        Ring.Transfer(Local, heir);
+        Ring.Transfer(Local, heir, Ring.HandOverVersionBump);
         Space.Clear();
     }
 

@@ -38,7 +38,7 @@ public class SnapshotCodecTests
     {
         var snapshot = new AllocatorSnapshot(new PeerName(0x0A), "h", Cidr.Parse("10.0.0.0/30"), null, null,
             ImmutableDictionary<PeerName, string>.Empty, ImmutableDictionary<PeerName, PeerName>.Empty.Add(new PeerName(0x0B), new PeerName(0x0A)), false);
-        byte[] expected = [0x53, 0x01, 0x0A, 0x01, 0x68, .. TenZero, 0x1E, 0x00, 0x00, 0x00, 0x01, 0x0B, 0x0A, 0x00];
+        byte[] expected = [0x53, 0x01, 0x0A, 0x01, 0x68, .. TenZero, 0x1E, 0x00, 0x00, 0x00, 0x01, 0x0B, 0x0A, 0x00, 0x00];
         Assert.Equal(expected, SnapshotCodec.Encode(snapshot));
         CodecAssert.Same(snapshot, SnapshotCodec.Decode(expected));
     }

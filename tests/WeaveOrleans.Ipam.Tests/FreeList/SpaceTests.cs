@@ -411,14 +411,37 @@ public class SpaceTests
     }
 
     [Fact]
-    public void OwnedRanges_throws_if_the_space_changes_while_enumerating()
+    public void OwnedRanges_is_a_snapshot_that_changes_during_enumeration_do_not_disturb()
     {
         var space = Owning("10.0.0.0/28", "10.0.0.32/28");
-        Assert.Throws<InvalidOperationException>(() =>
+        var seen = new List<AddressRange>();
+        foreach (var r in space.OwnedRanges())
         {
-            foreach (var _ in space.OwnedRanges())
-                space.Claim(A("10.0.0.1"));
-        });
+            space.Claim(A("10.0.0.1"));
+            seen.Add(r);
+        }
+        Assert.Equal([Block("10.0.0.0/28"), Block("10.0.0.32/28")], seen);
+    }
+
+    [Fact]
+    public void Held_addresses_stay_owned_but_are_neither_allocated_claimed_nor_donated_until_released()
+    {
+        var space = Owning("10.0.0.0/29");
+        space.Hold(Block("10.0.0.0/29"));
+        Assert.Equal((UInt128)8, space.OwnedCount);
+        Assert.Equal(UInt128.Zero, space.FreeCount);
+        Assert.False(space.TryAllocate(Block("10.0.0.0/29"), out _));
+        Assert.Equal(ClaimResult.Held, space.Claim(A("10.0.0.3")));
+        Assert.False(space.TryDonate(Block("10.0.0.0/29"), out _));
+        Assert.False(space.HasAllocations(Block("10.0.0.0/29")));
+        Assert.Equal([Block("10.0.0.0/29")], space.OwnedRanges());
+        space.Release(Block("10.0.0.0/30"));
+        Assert.True(space.TryAllocate(Block("10.0.0.0/29"), out var a));
+        Assert.Equal(A("10.0.0.0"), a);
+        Assert.True(space.TryRemoveOwned(Block("10.0.0.0/29")) is false);
+        space.Free(a);
+        Assert.True(space.TryRemoveOwned(Block("10.0.0.0/29")));
+        Assert.Equal(UInt128.Zero, space.OwnedCount);
     }
 
     [Fact]
