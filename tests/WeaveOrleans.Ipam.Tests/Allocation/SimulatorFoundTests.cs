@@ -138,4 +138,34 @@ public class SimulatorFoundTests
         Assert.Equal(heir, other.Allocator.RemovedPeers[p[1].Name]);
         Assert.Contains("already removed it", Assert.IsType<Outcome.Failed>(other.Allocator.RemovePeer(p[1].Nickname, net.Now)).Message);
     }
+
+    [Fact]
+    public void A_takeover_racing_a_departure_is_held_back_and_the_hand_over_wins()
+    {
+        var (net, p) = Seeded(109);
+        net.Partition(p[2]);
+        var heir = net.Do(p[0], a => a.Shutdown(net.Now));
+        Assert.Equal(p[1].Name, heir);
+        net.Settle();
+        net.Crash(p[0]);
+        var c2 = net.Address(p[1], net.Allocate(p[1], "c2", "10.0.4.0/23"));
+        net.Crash(p[1]);
+        // p2 never heard that p0 left, and its operator removes p0 as dead.
+        Assert.IsType<Outcome.Ok>(net.Do(p[2], a => a.RemovePeer(p[0].Nickname, net.Now)));
+        Assert.NotEmpty(p[2].Allocator.Quarantined);
+        var waiting = net.Allocate(p[2], "c1", "10.0.4.0/23");
+        net.Tick();
+        Assert.Null(net.Answer(p[2], waiting));
+
+        net.Restart(p[1]);
+        net.HealAll();
+        net.Tick();
+        net.Tick();
+        Assert.Empty(p[2].Allocator.Quarantined);
+        Assert.Equal(p[1].Allocator.Ring.Entries, p[2].Allocator.Ring.Entries);
+        Assert.Equal(p[1].Name, p[2].Allocator.Ring.Owner(Address.Parse("10.0.4.1")));
+        var c1 = net.Address(p[2], waiting);
+        Assert.NotEqual(c2, c1);
+        Assert.DoesNotContain(c1, p[1].Allocator.Owned.Values.SelectMany(o => o.Cidrs).Select(c => c.ToString()));
+    }
 }

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text;
+using WeaveOrleans.Grains;
+
+namespace WeaveOrleans.HttpApi;
+
+/// <summary>The plain-text bodies of <c>GET /status</c> and <c>GET /status/ipam</c>.</summary>
+internal static class StatusText
+{
+    /// <summary>
+    /// A Weave-style block: right-aligned labels, a router section and an IPAM section whose
+    /// <c>IPAM:</c> line carries the allocator's one-line state.
+    /// </summary>
+    public static string Block(IpamStatus status)
+    {
+        var text = new StringBuilder();
+        Line(text, "Service", "router");
+        Line(text, "Name", string.IsNullOrEmpty(status.Nickname) ? status.PeerName : $"{status.PeerName}({status.Nickname})");
+        Line(text, "Connections", status.ConnectedPeers.Length.ToString(CultureInfo.InvariantCulture));
+        if (status.UnreachablePeers > 0)
+            Line(text, "Unreachable", string.Create(CultureInfo.InvariantCulture,
+                $"{status.UnreachablePeers} peer(s) owning ring ranges ({status.UnreachablePercentage:0.0}% of the range)"));
+        text.Append('\n');
+        Line(text, "Service", "ipam");
+        Line(text, "IPAM", status.Line);
+        Line(text, "Range", status.Range);
+        Line(text, "DefaultSubnet", status.DefaultSubnet);
+        if (status.Paxos is { } paxos)
+            Line(text, "Consensus", string.Create(CultureInfo.InvariantCulture,
+                $"{(paxos.Elector ? "elector" : "observer")} (quorum: {paxos.Quorum}, known: {paxos.KnownNodes})"));
+        if (status.PendingAllocates.Length > 0 || status.PendingClaims.Length > 0)
+            Line(text, "Pending", string.Create(CultureInfo.InvariantCulture,
+                $"{status.PendingAllocates.Length} allocations, {status.PendingClaims.Length} claims"));
+        if (status.RejectedMerges > 0)
+            Line(text, "RejectedMerges", string.Create(CultureInfo.InvariantCulture,
+                $"{status.RejectedMerges} (last: {RequestInput.OneLine(status.LastMergeError ?? "unknown")})"));
+        return text.ToString();
+    }
+
+    /// <summary><c>weave status ipam</c>: one line per peer; empty while there is no ring.</summary>
+    public static string RangeReport(IpamStatus status) =>
+        status.RangeReport.Length == 0 ? "" : string.Join('\n', status.RangeReport) + "\n";
+
+    private static void Line(StringBuilder text, string label, string value) =>
+        text.Append(CultureInfo.InvariantCulture, $"{label,15}: {value}\n");
+}

@@ -1,0 +1,279 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using WeaveOrleans.Grains;
+
+namespace WeaveOrleans.HttpApi;
+
+/// <summary>
+/// Weave Net's control API (<c>127.0.0.1:6784</c>) over this host's <see cref="IHostAllocatorGrain"/>:
+/// the same verbs, paths, status codes and bodies, with two deliberate differences: a cancelled
+/// allocation, claim or prime answers <c>409 cancelled</c> (Weave answered <c>200 cancelled</c>, which
+/// a client can mistake for an address), and a malformed request always answers 400 with a one-line
+/// reason.
+/// </summary>
+public static class WeaveHttpApi
+{
+    /// <summary>
+    /// Maps the IPAM, status and metrics routes. Needs an <see cref="IHostAllocatorAccessor"/> in
+    /// dependency injection; optionally reads <see cref="WeaveHttpApiOptions"/> and an
+    /// <see cref="IGossipMetricsSource"/>. Paths that match no route answer 404 and known paths with
+    /// the wrong verb 405 (endpoint routing does both).
+    /// </summary>
+    public static IEndpointRouteBuilder MapWeaveHttpApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(IHostAllocatorAccessor)))
+            throw new InvalidOperationException($"MapWeaveHttpApi needs an {nameof(IHostAllocatorAccessor)} registered in dependency injection.");
+        var api = new Handlers(new IpamMetrics(services.GetService<IGossipMetricsSource>()));
+
+        endpoints.MapPost("/ip/{id}", api.AllocateInDefault);
+        endpoints.MapPost("/ip/{id}/{ip}/{prefixlen}", api.AllocateInSubnet);
+        endpoints.MapPut("/ip/{id}/{ip}/{prefixlen}", api.Claim);
+        endpoints.MapGet("/ip", api.ListAll);
+        endpoints.MapGet("/ip/{id}", api.LookupInDefault);
+        endpoints.MapGet("/ip/{id}/{ip}/{prefixlen}", api.LookupInSubnet);
+        endpoints.MapDelete("/ip/{id}/{ip}", api.Free);
+        endpoints.MapDelete("/ip/{id}", api.Delete);
+        endpoints.MapGet("/ipinfo/defaultsubnet", api.DefaultSubnet);
+        endpoints.MapGet("/ipinfo/tracker", api.Tracker);
+        endpoints.MapGet("/ring", api.Prime);
+        endpoints.MapDelete("/peer", api.Shutdown);
+        endpoints.MapDelete("/peer/{name}", api.RemovePeer);
+        endpoints.MapGet("/status", api.Status);
+        endpoints.MapGet("/status/ipam", api.StatusIpam);
+        endpoints.MapGet("/report", api.Report);
+        endpoints.MapGet("/metrics", api.Metrics);
+        return endpoints;
+    }
+
+    private const string PlainText = "text/plain; charset=utf-8";
+    private const string JsonContent = "application/json; charset=utf-8";
+    private const string PrometheusText = "text/plain; version=0.0.4; charset=utf-8";
+
+    /// <summary>The body of a cancelled allocation, claim or prime (Weave's word), sent with 409.</summary>
+    public const string CancelledBody = "cancelled";
+
+    private sealed class Handlers(IpamMetrics metrics)
+    {
+        // The default subnet is launch configuration: read once it is known, then kept.
+        private volatile string? _defaultSubnet;
+
+        public RequestDelegate AllocateInDefault => ctx => Run(ctx, async grain =>
+        {
+            var ident = Ident(ctx);
+            var isContainer = Flag(ctx, "check-alive");
+            await ReplyAllocation(ctx, await grain.Allocate(ident, null, isContainer, ctx.RequestAborted));
+        });
+
+        public RequestDelegate AllocateInSubnet => ctx => Run(ctx, async grain =>
+        {
+            var ident = Ident(ctx);
+            var isContainer = Flag(ctx, "check-alive");
+            if (!RequestInput.TryParseSubnet(Route(ctx, "ip"), Route(ctx, "prefixlen"), out var subnet, out var error))
+                throw new BadInput(error);
+            await ReplyAllocation(ctx, await grain.Allocate(ident, subnet.ToString(), isContainer, ctx.RequestAborted));
+        });
+
+        public RequestDelegate Claim => ctx => Run(ctx, async grain =>
+        {
+            var ident = Ident(ctx);
+            var isContainer = Flag(ctx, "check-alive");
+            var noErrorOnUnknown = Flag(ctx, "noErrorOnUnknown");
+            if (!RequestInput.TryParseCidr(Route(ctx, "ip"), Route(ctx, "prefixlen"), out var cidr, out var error))
+                throw new BadInput($"Unable to claim: {error}");
+            var reply = await grain.Claim(ident, cidr.ToString(), isContainer, noErrorOnUnknown, ctx.RequestAborted);
+            await ReplyNoContent(ctx, reply, "Unable to claim: ");
+        });
+
+        public RequestDelegate ListAll => ctx => Run(ctx, async grain =>
+        {
+            var owned = await grain.ListAll();
+            var report = new OwnedReport([.. owned.Select(o => new OwnedReportEntry(o.Ident, o.Addresses))]);
+            await Json(ctx, report, ApiJsonContext.Default.OwnedReport);
+        });
+
+        public RequestDelegate LookupInDefault => ctx => Run(ctx, async grain =>
+        {
+            var ident = Ident(ctx);
+            var subnet = await DefaultSubnetOf(grain);
+            await Text(ctx, StatusCodes.Status200OK, string.Join(' ', await grain.Lookup(ident, subnet)));
+        });
+
+        public RequestDelegate LookupInSubnet => ctx => Run(ctx, async grain =>
+        {
+            var ident = Ident(ctx);
+            if (!RequestInput.TryParseCidr(Route(ctx, "ip"), Route(ctx, "prefixlen"), out var cidr, out var error))
+                throw new BadInput(error);
+            // Host bits are ignored here: a lookup only filters by the block the CIDR names.
+            var subnet = $"{cidr.Network}/{cidr.PrefixLength}";
+            await Text(ctx, StatusCodes.Status200OK, string.Join(' ', await grain.Lookup(ident, subnet)));
+        });
+
+        public RequestDelegate Free => ctx => Run(ctx, async grain =>
+        {
+            var ident = Ident(ctx);
+            if (!RequestInput.TryParseAddress(Route(ctx, "ip"), out var address, out var error))
+                throw new BadInput($"Unable to free: {error}");
+            await ReplyNoContent(ctx, await grain.Free(ident, address.ToString()), "Unable to free: ");
+        });
+
+        public RequestDelegate Delete => ctx => Run(ctx, async grain =>
+        {
+            var ident = Ident(ctx);
+            // The engine's own wording is Weave's: "Delete: no addresses for X".
+            await ReplyNoContent(ctx, await grain.Delete(ident), "");
+        });
+
+        public RequestDelegate DefaultSubnet => ctx => Run(ctx, async grain =>
+            await Text(ctx, StatusCodes.Status200OK, await DefaultSubnetOf(grain) ?? ""));
+
+        public RequestDelegate Tracker => ctx =>
+        {
+            var options = ctx.RequestServices.GetService<IOptions<WeaveHttpApiOptions>>()?.Value ?? new WeaveHttpApiOptions();
+            return Text(ctx, StatusCodes.Status200OK, string.IsNullOrEmpty(options.Tracker) ? "none" : options.Tracker);
+        };
+
+        public RequestDelegate Prime => ctx => Run(ctx, async grain =>
+        {
+            var reply = await grain.Prime(ctx.RequestAborted);
+            if (reply.IsOk)
+                ctx.Response.StatusCode = StatusCodes.Status200OK;
+            else
+                await Refused(ctx, reply, "");
+        });
+
+        public RequestDelegate Shutdown => ctx => Run(ctx, async grain =>
+            await ReplyNoContent(ctx, await grain.Shutdown(), ""));
+
+        public RequestDelegate RemovePeer => ctx => Run(ctx, async grain =>
+        {
+            var name = Route(ctx, "name");
+            if (RequestInput.IdentProblem(name) is { } problem)
+                throw new BadInput(problem.Replace("invalid id", "invalid peer name", StringComparison.Ordinal));
+            var reply = await grain.RemovePeer(name!);
+            if (reply.IsOk)
+                await Text(ctx, StatusCodes.Status200OK, reply.Text ?? $"0 IPs taken over from {name}\n");
+            else
+                await Refused(ctx, reply, "");
+        });
+
+        public RequestDelegate Status => ctx => Run(ctx, async grain =>
+            await Text(ctx, StatusCodes.Status200OK, StatusText.Block(await grain.Status())));
+
+        public RequestDelegate StatusIpam => ctx => Run(ctx, async grain =>
+            await Text(ctx, StatusCodes.Status200OK, StatusText.RangeReport(await grain.Status())));
+
+        public RequestDelegate Report => ctx => Run(ctx, async grain =>
+            await Json(ctx, await grain.Status(), ApiJsonContext.Default.IpamStatus));
+
+        public RequestDelegate Metrics => ctx => Run(ctx, async grain =>
+        {
+            var status = await grain.Status();
+            using var buffer = new MemoryStream();
+            await metrics.WriteAsync(status, buffer, ctx.RequestAborted);
+            ctx.Response.StatusCode = StatusCodes.Status200OK;
+            ctx.Response.ContentType = PrometheusText;
+            ctx.Response.ContentLength = buffer.Length;
+            await ctx.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ctx.RequestAborted);
+        });
+
+        private async Task<string?> DefaultSubnetOf(IHostAllocatorGrain grain)
+        {
+            if (_defaultSubnet is { } known)
+                return known;
+            var subnet = (await grain.Status()).DefaultSubnet;
+            if (string.IsNullOrEmpty(subnet))
+                return null;
+            _defaultSubnet = subnet;
+            return subnet;
+        }
+
+        /// <summary>
+        /// Runs one request against the grain. A client that went away gets nothing more; anything
+        /// else the grain throws is a server fault (500, one line), never the client's.
+        /// </summary>
+        private static async Task Run(HttpContext ctx, Func<IHostAllocatorGrain, Task> handle)
+        {
+            try
+            {
+                var grain = ctx.RequestServices.GetRequiredService<IHostAllocatorAccessor>().Grain;
+                await handle(grain);
+            }
+            catch (BadInput bad)
+            {
+                await Text(ctx, StatusCodes.Status400BadRequest, RequestInput.OneLine(bad.Message));
+            }
+            catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+            {
+                // The client disconnected while the call waited; there is no one to answer.
+            }
+            catch (Exception e) when (!ctx.Response.HasStarted)
+            {
+                await Text(ctx, StatusCodes.Status500InternalServerError, RequestInput.OneLine($"internal error: {e.Message}"));
+            }
+        }
+
+        private static async Task ReplyAllocation(HttpContext ctx, IpamReply reply)
+        {
+            if (reply.IsOk)
+                await Text(ctx, StatusCodes.Status200OK, reply.Address ?? "");
+            else
+                await Refused(ctx, reply, "");
+        }
+
+        private static async Task ReplyNoContent(HttpContext ctx, IpamReply reply, string errorPrefix)
+        {
+            if (reply.IsOk)
+                ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+            else
+                await Refused(ctx, reply, errorPrefix);
+        }
+
+        /// <summary>Failed: 400 with the reason. Cancelled: 409 <c>cancelled</c> (Weave: 200).</summary>
+        private static Task Refused(HttpContext ctx, IpamReply reply, string errorPrefix)
+        {
+            if (ctx.RequestAborted.IsCancellationRequested)
+                return Task.CompletedTask;
+            if (reply.Kind == IpamReplyKind.Cancelled)
+                return Text(ctx, StatusCodes.Status409Conflict, CancelledBody);
+            var error = RequestInput.OneLine(reply.Error ?? reply.Text ?? "failed");
+            if (errorPrefix.Length > 0 && !error.StartsWith(errorPrefix, StringComparison.Ordinal))
+                error = errorPrefix + error;
+            return Text(ctx, StatusCodes.Status400BadRequest, error);
+        }
+
+        /// <summary>A request the API refuses before calling the grain: 400 with <see cref="Exception.Message"/>.</summary>
+        private sealed class BadInput(string reason) : Exception(reason);
+
+        private static string Ident(HttpContext ctx)
+        {
+            var ident = Route(ctx, "id");
+            return RequestInput.IdentProblem(ident) is { } problem ? throw new BadInput(problem) : ident!;
+        }
+
+        private static bool Flag(HttpContext ctx, string name) =>
+            RequestInput.TryReadFlag(ctx.Request.Query, name, out var value, out var error) ? value : throw new BadInput(error);
+
+        private static string? Route(HttpContext ctx, string name) => ctx.Request.RouteValues[name] as string;
+
+        private static Task Text(HttpContext ctx, int status, string body)
+        {
+            ctx.Response.StatusCode = status;
+            ctx.Response.ContentType = PlainText;
+            return ctx.Response.WriteAsync(body, Encoding.UTF8);
+        }
+
+        private static async Task Json<T>(HttpContext ctx, T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type)
+        {
+            ctx.Response.StatusCode = StatusCodes.Status200OK;
+            ctx.Response.ContentType = JsonContent;
+            await JsonSerializer.SerializeAsync(ctx.Response.Body, value, type, ctx.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+namespace WeaveOrleans.HttpApi.Tests;
+
+/// <summary>Malformed identifiers, addresses, prefixes and flags answer 400 with one line; never 500.</summary>
+public sealed class BadInputTests
+{
+    [Theory]
+    [InlineData("POST", "/ip/x/10.2.3.256/24", "255")]
+    [InlineData("POST", "/ip/x/10.2.3.0/33", "larger than 32")]
+    [InlineData("POST", "/ip/x/10.2.3.0/abc", "not a number")]
+    [InlineData("POST", "/ip/x/10.2.3.0/-1", "not a number")]
+    [InlineData("POST", "/ip/x/10.2.3.0/99999999999", "not a number")]
+    [InlineData("POST", "/ip/x/10.2.3/24", "four dotted numbers")]
+    [InlineData("POST", "/ip/x/foo/24", "invalid")]
+    [InlineData("POST", "/ip/x/1.2.3.4.5/24", "invalid")]
+    [InlineData("POST", "/ip/x/::gg/64", "invalid")]
+    [InlineData("POST", "/ip/x/10.0.0.0%2F8/24", "invalid")]
+    [InlineData("PUT", "/ip/x/10.2.3.256/24", "Unable to claim: ")]
+    [InlineData("PUT", "/ip/x/10.2.3.4/33", "Unable to claim: ")]
+    [InlineData("PUT", "/ip/x/10.2.3.4/x", "Unable to claim: ")]
+    [InlineData("GET", "/ip/x/10.2.3.256/24", "255")]
+    [InlineData("GET", "/ip/x/10.2.3.0/33", "larger than 32")]
+    [InlineData("DELETE", "/ip/x/10.2.3.256", "Unable to free: ")]
+    [InlineData("DELETE", "/ip/x/banana", "Unable to free: ")]
+    [InlineData("POST", "/ip/%20", "invalid id")]
+    [InlineData("POST", "/ip/a%0Ab", "invalid id")]
+    [InlineData("POST", "/ip/a%09b/10.0.0.0/24", "invalid id")]
+    [InlineData("PUT", "/ip/a%20b/10.0.0.1/24", "invalid id")]
+    [InlineData("GET", "/ip/a%20b", "invalid id")]
+    [InlineData("DELETE", "/ip/a%20b", "invalid id")]
+    [InlineData("DELETE", "/peer/a%0Ab", "invalid peer name")]
+    [InlineData("POST", "/ip/x?check-alive=maybe", "check-alive")]
+    [InlineData("PUT", "/ip/x/10.0.0.1/24?noErrorOnUnknown=1", "noErrorOnUnknown")]
+    public async Task Malformed_requests_are_400_with_a_one_line_reason(string method, string path, string reason)
+    {
+        await using var api = await ApiHost.StartAsync();
+        var (status, body) = await api.Send(new HttpMethod(method), path);
+        Assert.Equal(400, status);
+        Assert.Contains(reason, body);
+        Assert.DoesNotContain('\n', body);
+        Assert.DoesNotContain('\r', body);
+        Assert.Null(api.Grain.LastAllocate);
+        Assert.Null(api.Grain.LastClaim);
+        Assert.Null(api.Grain.LastFree);
+    }
+
+    [Fact]
+    public async Task An_overlong_id_is_refused()
+    {
+        await using var api = await ApiHost.StartAsync();
+        var (status, body) = await api.Send(HttpMethod.Post, "/ip/" + new string('a', RequestInput.MaxIdentLength + 1));
+        Assert.Equal(400, status);
+        Assert.Contains("longer than", body);
+        Assert.Equal(200, (await api.Send(HttpMethod.Post, "/ip/" + new string('a', RequestInput.MaxIdentLength))).Status);
+    }
+
+    [Fact]
+    public async Task Ids_with_punctuation_are_fine()
+    {
+        await using var api = await ApiHost.StartAsync();
+        Assert.Equal((200, "10.0.0.1/8"), await api.Send(HttpMethod.Post, "/ip/weave:expose"));
+        Assert.Equal((200, "10.0.0.2/8"), await api.Send(HttpMethod.Post, "/ip/_pod.ns-1_uid"));
+        Assert.Equal((200, "10.0.0.1/8"), await api.Send(HttpMethod.Get, "/ip/weave:expose"));
+    }
+}
