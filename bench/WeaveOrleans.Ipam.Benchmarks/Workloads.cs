@@ -63,12 +63,13 @@ internal static class Workloads
     public static RingData AfterOneFreeReport(RingData split) =>
         split with { Entries = [.. split.Entries.Select(e => e with { Version = 1, Free = e.Free - 1 })] };
 
-    /// <summary>A delta carrying one changed entry: peer 2's free report, the smallest gossip a merge can get.</summary>
+    /// <summary>A delta carrying one changed entry: peer 2's free report, the smallest gossip a merge can get. Like <c>Ring.DeltaSince</c>, it carries no seeds.</summary>
     public static RingData OneEntryDelta(RingData split)
     {
         var changed = split.Entries[1];
         return split with
         {
+            Seeds = [],
             Entries = ImmutableArray.Create(changed with { Version = 1, Free = changed.Free - 1 }),
             IsDelta = true,
         };
