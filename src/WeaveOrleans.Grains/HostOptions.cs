@@ -1,0 +1,69 @@
+using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Peers;
+
+namespace WeaveOrleans.Grains;
+
+/// <summary>
+/// Everything one host is launched with: identity, IPAM settings, timings, storage and the peer
+/// transport. Built by the host's command line (or by tests) and registered as a singleton.
+/// </summary>
+public sealed record HostOptions
+{
+    public required PeerName PeerName { get; init; }
+
+    public string Nickname { get; init; } = Environment.MachineName;
+
+    /// <summary>--ipalloc-range.</summary>
+    public Cidr Range { get; init; } = AllocatorConfig.DefaultRange;
+
+    /// <summary>--ipalloc-default-subnet; the whole range when null.</summary>
+    public Cidr? DefaultSubnet { get; init; }
+
+    /// <summary>--ipalloc-init text: consensus[=N], seed=NAME,... or observer.</summary>
+    public string? InitText { get; init; }
+
+    /// <summary>Peers named at launch (used for the consensus quorum when no count is given).</summary>
+    public IReadOnlyList<string> Peers { get; init; } = [];
+
+    /// <summary>-initpeercount.</summary>
+    public int? InitPeerCount { get; init; }
+
+    public TimeSpan ContainerDeathGrace { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Periodic whole-state gossip (Weave: 30 s).</summary>
+    public TimeSpan GossipInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    public string DataDirectory { get; init; } = "./data";
+
+    /// <summary>"sqlite" or "postgres".</summary>
+    public string StorageProvider { get; init; } = "sqlite";
+
+    public string? StorageConnection { get; init; }
+
+    public string? Password { get; init; }
+
+    /// <summary>Where the peer transport listens (--host/--port).</summary>
+    public string ListenHost { get; init; } = "0.0.0.0";
+
+    public int ListenPort { get; init; } = 6783;
+
+    /// <summary>The grain key: the peer name as text.</summary>
+    public string HostKey => PeerName.ToString();
+
+    /// <summary>The engine configuration; throws <see cref="IpamFormatException"/> or <see cref="ArgumentException"/> for bad input.</summary>
+    public AllocatorConfig ToAllocatorConfig()
+    {
+        var config = new AllocatorConfig(Range, InitMode.Parse(InitText, Peers.Count, InitPeerCount))
+        {
+            DefaultSubnet = DefaultSubnet ?? Range,
+            ContainerDeathGrace = ContainerDeathGrace,
+            TickInterval = TickInterval,
+        };
+        if (config.Problem() is { } problem)
+            throw new ArgumentException(problem);
+        return config;
+    }
+}

@@ -1,0 +1,2 @@
+// Microsoft.Extensions.Hosting has a HostOptions too; in this project the name means ours.
+global using HostOptions = WeaveOrleans.Grains.HostOptions;

@@ -1,0 +1,159 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using WeaveOrleans.Gossip;
+using WeaveOrleans.Grains;
+using WeaveOrleans.Ipam.Peers;
+
+namespace WeaveOrleans.Host.Gossip;
+
+/// <summary>
+/// Owns this host's peer transport: dials the launch peers and the peer addresses learned when a
+/// connection comes up, hands every connection change and message to the host allocator grain (one
+/// at a time, in arrival order) and carries the grain's outgoing messages. The ring crosses hosts only
+/// here, never through Orleans. Starts when the silo becomes active and stops before grains go.
+/// </summary>
+/// <remarks>The engine gossips whole rings; deltas are not used yet.</remarks>
+public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<ISiloLifecycle>
+{
+    private readonly IPeerTransport _transport;
+    private readonly IGrainFactory _grains;
+    private readonly HostOptions _options;
+    private readonly GossipStats _stats;
+    private readonly ILogger<RingGossip> _logger;
+    private readonly HashSet<string> _dialled = new(StringComparer.OrdinalIgnoreCase);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _loop = Task.CompletedTask;
+
+    public RingGossip(IPeerTransport transport, IGrainFactory grains, HostOptions options, GossipStats stats, ILogger<RingGossip> logger)
+    {
+        _transport = transport;
+        _grains = grains;
+        _options = options;
+        _stats = stats;
+        _logger = logger;
+    }
+
+    private IHostAllocatorGrain Grain => _grains.GetGrain<IHostAllocatorGrain>(_options.HostKey);
+
+    public IReadOnlyCollection<string> ConnectedPeers => [.. _transport.ConnectedPeers.Select(p => p.ToString())];
+
+    public void Participate(ISiloLifecycle lifecycle) =>
+        lifecycle.Subscribe(nameof(RingGossip), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    private async Task StartAsync(CancellationToken cancellation)
+    {
+        await _transport.StartAsync(cancellation);
+        // Activate the allocator now rather than on the first message: it runs the timers.
+        await Grain.Status();
+        foreach (var peer in _options.Peers)
+            Dial(peer);
+        _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+    }
+
+    private async Task StopAsync(CancellationToken cancellation)
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            await _loop.WaitAsync(cancellation);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await _transport.DisposeAsync();
+    }
+
+    /// <summary>Asks the transport to keep a connection to <paramref name="hostPort"/> (once per address).</summary>
+    public void Dial(string hostPort)
+    {
+        lock (_dialled)
+            if (!_dialled.Add(hostPort))
+                return;
+        try
+        {
+            _transport.Connect(hostPort);
+        }
+        catch (ArgumentException e)
+        {
+            LogBadAddress(hostPort, e.Message);
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (var e in _transport.Events.ReadAllAsync(stopping))
+            {
+                try
+                {
+                    await HandleAsync(e);
+                }
+                catch (Exception error) when (error is not OperationCanceledException || !stopping.IsCancellationRequested)
+                {
+                    LogDeliveryFailed(e.GetType().Name, error);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private Task HandleAsync(PeerEvent e)
+    {
+        switch (e)
+        {
+            case PeerConnected connected:
+                LogConnected(connected.Peer.ToString(), connected.RemoteAddress);
+                lock (_dialled)
+                    _dialled.Add(connected.RemoteAddress);
+                foreach (var address in connected.PeerAddressesItKnows)
+                    Dial(address);
+                return Grain.PeerConnected(connected.Peer.ToString());
+            case PeerDisconnected disconnected:
+                LogDisconnected(disconnected.Peer.ToString());
+                return Grain.PeerDisconnected(disconnected.Peer.ToString());
+            case MessageReceived message:
+                _stats.Received(GossipStats.KindOf(message.Payload.Span), message.Payload.Length);
+                return Grain.Receive(message.From.ToString(), message.Payload.ToArray());
+            case ConnectionRefused refused:
+                LogRefused(refused.Remote, refused.Reason);
+                return Task.CompletedTask;
+            default:
+                return Task.CompletedTask;
+        }
+    }
+
+    public bool Send(string peer, byte[] payload, string kind)
+    {
+        if (!PeerName.TryParse(peer, out var to, out _))
+            return false;
+        var sent = _transport.Send(to, payload);
+        if (sent)
+            _stats.Sent(kind, payload.Length);
+        return sent;
+    }
+
+    public int Broadcast(byte[] payload, string kind)
+    {
+        var count = _transport.Broadcast(payload);
+        _stats.Sent(kind, payload.Length, count);
+        return count;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Connected to peer {Peer} at {Address}")]
+    private partial void LogConnected(string peer, string address);
+
+    [LoggerMessage(LogLevel.Information, "Disconnected from peer {Peer}")]
+    private partial void LogDisconnected(string peer);
+
+    [LoggerMessage(LogLevel.Warning, "Connection to {Remote} refused: {Reason}")]
+    private partial void LogRefused(string remote, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "Ignoring peer address {Address}: {Reason}")]
+    private partial void LogBadAddress(string address, string reason);
+
+    [LoggerMessage(LogLevel.Error, "Could not hand a {Event} to the host allocator")]
+    private partial void LogDeliveryFailed(string @event, Exception error);
+}

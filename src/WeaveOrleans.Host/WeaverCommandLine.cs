@@ -1,0 +1,51 @@
+using System.CommandLine;
+
+namespace WeaveOrleans.Host;
+
+/// <summary>The weaver command line, with the Weave router's flag names. Values are read as text and checked by <see cref="LaunchSettings"/>.</summary>
+public sealed class WeaverCommandLine
+{
+    public WeaverCommandLine()
+    {
+        Root = new RootCommand("WeaveOrleans host daemon: one host's IPAM peer (single-silo Orleans cluster, peer gossip, HTTP API, dashboard)");
+        foreach (var option in Options)
+            Root.Options.Add(option);
+        Root.Arguments.Add(Peers);
+    }
+
+    public RootCommand Root { get; }
+
+    public Option<string?> Config { get; } = new("--config") { Description = "JSON settings file (default: $WEAVE_CONFIG, else ./config/weaver.json if present)" };
+    public Option<string?> Name { get; } = new("--name") { Description = "Peer name (aa:bb:cc:dd:ee:ff); generated and kept in the data dir when not given" };
+    public Option<string?> Nickname { get; } = new("--nickname") { Description = "Peer nickname (default: host name)" };
+    public Option<string?> Host { get; } = new("--host") { Description = "Address the peer transport listens on (default 0.0.0.0)" };
+    public Option<string?> Port { get; } = new("--port") { Description = "Port the peer transport listens on (default 6783)" };
+    public Option<string?> HttpAddr { get; } = new("--http-addr") { Description = "HTTP API address (default 127.0.0.1:6784)" };
+    public Option<string?> StatusAddr { get; } = new("--status-addr") { Description = "Status and dashboard address (default 127.0.0.1:6782)" };
+    public Option<string?> IpallocRange { get; } = new("--ipalloc-range", "--iprange") { Description = "IP range to allocate from, in CIDR form (default 10.32.0.0/12)" };
+    public Option<string?> IpallocInit { get; } = new("--ipalloc-init") { Description = "consensus[=N] | seed=NAME,... | observer" };
+    public Option<string?> InitPeerCount { get; } = new("--initpeercount", "-initpeercount") { Description = "Number of peers in the initial consensus" };
+    public Option<string?> DefaultSubnet { get; } = new("--ipalloc-default-subnet") { Description = "Subnet to allocate from when none is given (default: the whole range)" };
+    public Option<string?> Password { get; } = new("--password") { Description = "Shared secret for peer connections (or $WEAVE_PASSWORD)" };
+    public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Where state is kept (default /var/lib/weave as root, else ./data)" };
+    public Option<string?> Storage { get; } = new("--storage") { Description = "sqlite | postgres (default sqlite)" };
+    public Option<string?> StorageConnection { get; } = new("--storage-connection") { Description = "PostgreSQL connection string" };
+    public Option<string?> SiloPort { get; } = new("--silo-port") { Description = "Loopback Orleans silo port (default 11111)" };
+    public Option<string?> GatewayPort { get; } = new("--gateway-port") { Description = "Loopback Orleans gateway port (default 30000)" };
+    public Option<string?> TickInterval { get; } = new("--tick-interval") { Description = "Seconds between allocator ticks (default 5)" };
+    public Option<string?> GossipInterval { get; } = new("--gossip-interval") { Description = "Seconds between periodic gossip rounds (default 30)" };
+    public Option<string?> ContainerGrace { get; } = new("--container-grace") { Description = "Seconds a dead container keeps its addresses (default 30)" };
+    public Option<string?> DockerEndpoint { get; } = new("--docker-endpoint") { Description = "Docker API to follow container events from (default $DOCKER_HOST, else unix:///var/run/docker.sock; 'none' to run without Docker)" };
+    public Argument<string[]> Peers { get; } = new("PEER") { Description = "Peers to connect to (host[:port])", Arity = ArgumentArity.ZeroOrMore };
+
+    private IEnumerable<Option> Options =>
+    [
+        Config, Name, Nickname, Host, Port, HttpAddr, StatusAddr, IpallocRange, IpallocInit, InitPeerCount,
+        DefaultSubnet, Password, DataDir, Storage, StorageConnection, SiloPort, GatewayPort,
+        TickInterval, GossipInterval, ContainerGrace, DockerEndpoint,
+    ];
+
+    /// <summary>The options with the setting key each one maps to (the long name without dashes).</summary>
+    public IEnumerable<(Option<string?> Option, string Key)> Keyed() =>
+        Options.Cast<Option<string?>>().Select(o => (o, LaunchSettings.Normalize(o.Name)));
+}
