@@ -18,6 +18,10 @@ public sealed partial class Allocator
         // re-issued a version with other counts would leave peers disagreeing for ever.
         if (!Ring.IsEmpty && Ownership.ReportFree())
             _effects.SnapshotChanged = true;
+        // Also on ticks: what names a removed peer may have arrived before we learned it was removed
+        // (or have been restored from disk), when no later merge would trigger the retake.
+        if (RetakeRemovedPeers())
+            Broadcast(CurrentGossip());
         if (_awaitingConsensus && Ring.IsEmpty && _paxos is Consensus.Elector elector)
         {
             elector.Propose();

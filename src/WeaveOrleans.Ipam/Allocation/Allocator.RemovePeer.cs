@@ -72,14 +72,21 @@ public sealed partial class Allocator
     /// A grant to a removed peer that was still travelling when it was removed arrives later: the peer
     /// that removed it takes that over too, so nothing stays owned by the dead.
     /// </summary>
-    private void RetakeRemovedPeers()
+    /// <returns>Whether anything was taken.</returns>
+    private bool RetakeRemovedPeers()
     {
+        if (_removed.Count == 0 || Ring.IsEmpty || RemovedFromNetwork || _shuttingDown)
+            return false;
         var named = Ring.Peers();
-        foreach (var (victim, _) in _removed.Where(kv => named.Contains(kv.Key) && InheritedBy(Self, kv.Value)).ToList())
+        var retaken = false;
+        foreach (var (victim, _) in _removed.Where(kv => named.Contains(kv.Key) && kv.Key != Self && InheritedBy(Self, kv.Value)).ToList())
         {
             var taken = TakeOverHeld(victim);
             Log(LogLevel.Info, $"Took over {taken} more addresses from removed peer {NameOf(victim)}");
+            _effects.SnapshotChanged = true;
+            retaken = true;
         }
+        return retaken;
     }
 
     /// <summary>

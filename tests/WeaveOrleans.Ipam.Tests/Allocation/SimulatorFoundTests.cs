@@ -168,4 +168,20 @@ public class SimulatorFoundTests
         Assert.NotEqual(c2, c1);
         Assert.DoesNotContain(c1, p[1].Allocator.Owned.Values.SelectMany(o => o.Cidrs).Select(c => c.ToString()));
     }
+
+    [Fact]
+    public void What_still_names_a_peer_this_one_removed_is_taken_over_on_the_next_tick_even_without_a_merge()
+    {
+        var range = Cidr.ParseSubnet("10.0.0.0/24");
+        var config = new AllocatorConfig(range, new InitMode.ByConsensus(1));
+        var (me, gone, other) = (PeerNetwork.Name(1), PeerNetwork.Name(2), PeerNetwork.Name(3));
+        var ring = new RingData(range.Range, [me, gone, other],
+            [new RingEntry(Address.Parse("10.0.0.0"), me, 0, 128), new RingEntry(Address.Parse("10.0.0.128"), gone, 0, 64), new RingEntry(Address.Parse("10.0.0.192"), other, 0, 64)]);
+        var snapshot = new AllocatorSnapshot(me, "me", range, ring, null, ImmutableDictionary<PeerName, string>.Empty,
+            ImmutableDictionary<PeerName, PeerName>.Empty.Add(gone, me), false);
+        var restored = Allocator.Restore(config, me, "me", new Random(1), snapshot, new Dictionary<string, OwnedAddresses>());
+        restored.Tick(TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain(gone, restored.Ring.Peers());
+        Assert.Single(restored.Quarantined);
+    }
 }
