@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using WeaveOrleans.Host.Tests;
+
+// End-to-end timings of real weaver daemons over loopback sockets (see README.md in this folder).
+// Usage: dotnet run -c Release --project bench/WeaveOrleans.Http.Benchmarks -- [--count 20000]
+//        [--gossip-daemons 5] [--gossip-seconds 10] [--only throughput|remote|gossip]
+
+var count = IntArg("--count", 20_000);
+var gossipDaemons = IntArg("--gossip-daemons", 5);
+var gossipSeconds = IntArg("--gossip-seconds", 10);
+var only = StringArg("--only");
+var workDir = Directory.CreateTempSubdirectory("weaver-bench-").FullName;
+var all = new List<DaemonProcess>();
+Console.WriteLine($"weaver: {DaemonProcess.FindWeaverDll()}");
+Console.WriteLine($"work dir: {workDir}; {Environment.ProcessorCount} cores");
+
+try
+{
+    if (only is null or "throughput")
+        await Throughput();
+    if (only is null or "remote")
+        await RemoteFirstAllocation();
+    if (only is null or "gossip")
+        await IdleGossip();
+}
+finally
+{
+    foreach (var d in all)
+        d.Dispose();
+    try
+    {
+        Directory.Delete(workDir, recursive: true);
+    }
+    catch (IOException)
+    {
+    }
+}
+return 0;
+
+DaemonProcess NewDaemon(string nick, int index, string init, double tick = 5, double gossip = 30)
+{
+    var d = new DaemonProcess($"7e:be:00:00:00:{index:x2}", nick, workDir, "10.32.0.0/12", init, tickSeconds: tick, gossipSeconds: gossip);
+    all.Add(d);
+    return d;
+}
+
+async Task Throughput()
+{
+    Console.WriteLine();
+    Console.WriteLine($"== POST /ip/{{id}} throughput: one daemon, consensus=1, SQLite (default settings), {count:N0} distinct ids per run");
+    var d = NewDaemon("tput", 1, "consensus=1");
+    d.Start();
+    await d.WaitForHttpAsync(TimeSpan.FromSeconds(60));
+    // Warm-up: creates the ring, JITs both sides.
+    for (var i = 0; i < 500; i++)
+        await d.AllocateAsync($"warm-{i}");
+
+    foreach (var clients in new[] { 1, 8 })
+    {
+        var latencies = new double[count];
+        var per = count / clients;
+        var handlers = Enumerable.Range(0, clients)
+            .Select(_ => new HttpClient { BaseAddress = d.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) })
+            .ToArray();
+        var wall = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var http = handlers[c];
+            for (var i = c * per; i < (c + 1) * per; i++)
+            {
+                var t0 = Stopwatch.GetTimestamp();
+                using var r = await http.PostAsync($"ip/run{clients}-{i}", null);
+                r.EnsureSuccessStatusCode();
+                _ = await r.Content.ReadAsStringAsync();
+                latencies[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+            }
+        })));
+        wall.Stop();
+        foreach (var h in handlers)
+            h.Dispose();
+        var n = per * clients;
+        var sorted = latencies.Take(n).Order().ToArray();
+        Console.WriteLine(
+            $"{clients} client(s): {n:N0} allocations in {wall.Elapsed.TotalSeconds:0.00} s = {n / wall.Elapsed.TotalSeconds:N0} allocations/s; " +
+            $"latency p50 {Pct(sorted, 0.50):0.000} ms, p99 {Pct(sorted, 0.99):0.000} ms, max {sorted[^1]:0.0} ms");
+    }
+    var status = await d.IpamLinesAsync();
+    Console.WriteLine($"/status/ipam: {status.FirstOrDefault()}");
+    d.Kill();
+}
+
+async Task RemoteFirstAllocation()
+{
+    Console.WriteLine();
+    Console.WriteLine("== First allocation that needs space from another daemon (two daemons; the second is an observer)");
+    var owner = NewDaemon("owner", 0x10, "consensus=1");
+    owner.Start();
+    await owner.WaitForHttpAsync(TimeSpan.FromSeconds(60));
+    await owner.AllocateAsync("owner-first"); // owner now holds the whole range
+    for (var round = 1; round <= 3; round++)
+    {
+        var observer = NewDaemon($"obs{round}", 0x10 + round, "observer");
+        observer.Peers.Add(owner.PeerAddress);
+        observer.Start();
+        await observer.WaitForHttpAsync(TimeSpan.FromSeconds(60));
+        // Wait until the observer has the ring from gossip, so the timing is the space request only.
+        await DaemonProcess.PollAsync(async () => (await observer.IpamLinesAsync()).Length > 0, TimeSpan.FromSeconds(60), "observer learns the ring");
+        var t0 = Stopwatch.GetTimestamp();
+        var first = await observer.AllocateAsync($"obs{round}-first");
+        var firstMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        t0 = Stopwatch.GetTimestamp();
+        await observer.AllocateAsync($"obs{round}-second");
+        var secondMs = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+        Console.WriteLine($"observer {round}: first POST {firstMs:0.0} ms ({first}); next POST (local space) {secondMs:0.0} ms");
+        observer.Kill();
+    }
+    owner.Kill();
+}
+
+async Task IdleGossip()
+{
+    Console.WriteLine();
+    var n = gossipDaemons;
+    Console.WriteLine($"== Idle gossip: {n} daemons, full mesh, consensus={n}, --gossip-interval 1 (default tick 5 s), measured over {gossipSeconds} s");
+    var ds = Enumerable.Range(0, n).Select(i => NewDaemon($"g{i + 1}", 0x20 + i, $"consensus={n}", tick: 5, gossip: 1)).ToList();
+    foreach (var d in ds)
+        d.Peers.AddRange(ds.Where(o => o != d).Select(o => o.PeerAddress));
+    foreach (var d in ds)
+        d.Start();
+    await Task.WhenAll(ds.Select(d => d.WaitForHttpAsync(TimeSpan.FromSeconds(120))));
+    await Task.WhenAll(ds.Select(d => d.AllocateAsync($"{d.Nickname}-first")));
+    await DaemonProcess.PollAsync(async () =>
+    {
+        var lines = await Task.WhenAll(ds.Select(d => d.IpamLinesAsync()));
+        return lines.All(l => l.Length == n);
+    }, TimeSpan.FromSeconds(60), $"every daemon lists {n} peers");
+    await Task.Delay(TimeSpan.FromSeconds(3)); // let the consensus/ring traffic settle
+
+    var before = await Task.WhenAll(ds.Select(d => GossipCounters(d)));
+    var clock = Stopwatch.StartNew();
+    await Task.Delay(TimeSpan.FromSeconds(gossipSeconds));
+    var after = await Task.WhenAll(ds.Select(d => GossipCounters(d)));
+    var seconds = clock.Elapsed.TotalSeconds;
+    var rounds = seconds / 1.0;
+
+    var kinds = after.SelectMany(a => a.Keys).Distinct().Order().ToList();
+    double Delta(string key) => Enumerable.Range(0, n).Sum(i => after[i].GetValueOrDefault(key) - before[i].GetValueOrDefault(key));
+    foreach (var k in kinds)
+    {
+        var d = Delta(k);
+        if (d != 0)
+            Console.WriteLine($"  {k}: {d:N0} over {seconds:0.0} s, all daemons");
+    }
+    var sentBytes = kinds.Where(k => k.StartsWith("bytes/", StringComparison.Ordinal) && k.EndsWith("/sent", StringComparison.Ordinal)).Sum(Delta);
+    var recvBytes = kinds.Where(k => k.StartsWith("bytes/", StringComparison.Ordinal) && k.EndsWith("/received", StringComparison.Ordinal)).Sum(Delta);
+    var sentMsgs = kinds.Where(k => k.StartsWith("messages/", StringComparison.Ordinal) && k.EndsWith("/sent", StringComparison.Ordinal)).Sum(Delta);
+    Console.WriteLine(
+        $"{n} daemons idle: {sentBytes / rounds:N0} bytes sent per gossip round in total ({sentBytes / rounds / n:N0} per daemon, " +
+        $"{sentMsgs / rounds / n:0.0} messages per daemon); received {recvBytes / rounds:N0} bytes per round in total");
+    foreach (var d in ds)
+        d.Kill();
+}
+
+static async Task<Dictionary<string, double>> GossipCounters(DaemonProcess d)
+{
+    var text = await d.GetTextAsync("metrics");
+    var result = new Dictionary<string, double>();
+    foreach (Match m in Regex.Matches(text, @"^weave_gossip_(bytes|messages)_total\{kind=""([^""]*)"",direction=""([^""]*)""\} (\S+)$", RegexOptions.Multiline))
+        result[$"{m.Groups[1].Value}/{m.Groups[2].Value}/{m.Groups[3].Value}"] = double.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture);
+    return result;
+}
+
+static double Pct(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+
+int IntArg(string name, int fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+string? StringArg(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}

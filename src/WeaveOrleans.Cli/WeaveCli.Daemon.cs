@@ -1,0 +1,336 @@
+using System.CommandLine;
+using WeaveOrleans.Grains;
+using WeaveOrleans.Ipam.Addresses;
+
+namespace WeaveOrleans.Cli;
+
+public sealed partial class WeaveCli
+{
+    private static readonly TimeSpan LaunchDeadline = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(30);
+
+    private Command LaunchCommand()
+    {
+        var command = new Command("launch", "Start the weave daemon (weaver) in the background and wait until it answers; prints the peer name. Exits 0 if it already runs.");
+        var peers = new Argument<string[]>("PEER") { Description = "Peers to connect to (host[:port])", Arity = ArgumentArity.ZeroOrMore };
+        var range = new Option<string?>("--ipalloc-range", "--iprange", "-iprange") { Description = $"IP range to allocate from (default {DefaultRange})" };
+        var init = new Option<string?>("--ipalloc-init") { Description = "consensus[=N] | seed=NAME,... | observer" };
+        var initPeerCount = new Option<string?>("--initpeercount", "-initpeercount") { Description = "Number of peers in the initial consensus" };
+        var defaultSubnet = new Option<string?>("--ipalloc-default-subnet") { Description = "Subnet to allocate from when none is given" };
+        var name = new Option<string?>("--name") { Description = "Peer name (aa:bb:cc:dd:ee:ff); kept in the data dir when not given" };
+        var nickname = new Option<string?>("--nickname") { Description = "Peer nickname (default: host name)" };
+        var password = new Option<string?>("--password") { Description = "Shared secret for peer connections" };
+        var port = new Option<string?>("--port") { Description = "Peer transport port (default 6783)" };
+        var httpAddr = new Option<string?>("--http-addr") { Description = "HTTP API address (default 127.0.0.1:6784)" };
+        var statusAddr = new Option<string?>("--status-addr") { Description = "Status and dashboard address (default 127.0.0.1:6782)" };
+        var siloPort = new Option<string?>("--silo-port") { Description = "Loopback Orleans silo port (default 11111)" };
+        var config = new Option<string?>("--config") { Description = "Daemon JSON settings file" };
+        var foreground = new Option<bool>("--foreground") { Description = "Run the daemon in the foreground and wait for it" };
+        var passThrough = new[] { range, init, initPeerCount, defaultSubnet, name, nickname, password, port, httpAddr, statusAddr, siloPort, config };
+        command.Arguments.Add(peers);
+        foreach (var o in passThrough)
+            command.Options.Add(o);
+        command.Options.Add(foreground);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var settings = Settings(parsed);
+            var peerArgs = parsed.GetValue(peers) ?? [];
+            if (peerArgs.FirstOrDefault(p => p.StartsWith('-')) is { } unknown)
+                throw new CliException($"unrecognized option \"{unknown}\" (see weave launch --help)", 2);
+
+            // The range must not collide with a route of this host: an error for the default, a warning for a given one.
+            var rangeText = parsed.GetValue(range) ?? _env("WEAVE_IPALLOC_RANGE");
+            var userRange = !string.IsNullOrWhiteSpace(rangeText);
+            if (!Cidr.TryParse(userRange ? rangeText : DefaultRange, out var cidr, out var rangeError))
+                throw new CliException($"invalid --ipalloc-range \"{rangeText}\": {rangeError}", 2);
+            if (HostRoutes.FindOverlap(cidr, HostRoutes.Read(), settings.Bridge) is { } route)
+            {
+                var what = $"range {cidr} overlaps with the route {route.Destination} on {route.Interface}";
+                if (!userRange)
+                    throw new CliException($"the default {what}; choose another with --ipalloc-range");
+                _err.WriteLine($"weave: warning: {what}");
+            }
+
+            if (DaemonProcess.RunningPid(settings.PidFile) is { } running)
+            {
+                _out.WriteLine($"weave is already running (peer {settings.ReadPeerName() ?? "unknown"}, PID {running})");
+                return 0;
+            }
+            if (await DaemonClient.GatewayAnswers(settings.GatewayPort, TimeSpan.FromSeconds(1), cancellation))
+                throw new CliException($"gateway port {settings.GatewayPort} is already in use (another weave daemon with a different --data-dir?)");
+
+            var arguments = new List<string> { "--data-dir", settings.DataDirectory, "--gateway-port", settings.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+            if (settings.DockerEndpoint is { } docker)
+                arguments.AddRange(["--docker-endpoint", docker]);
+            foreach (var o in passThrough)
+                if (parsed.GetValue(o) is { } value)
+                    arguments.AddRange([o.Name, value]);
+            arguments.AddRange(peerArgs);
+
+            var (program, leading) = DaemonProcess.Locate(_env);
+            Directory.CreateDirectory(settings.DataDirectory);
+            if (parsed.GetValue(foreground))
+            {
+                using var fg = DaemonProcess.StartForeground(program, [.. leading, .. arguments]);
+                DaemonProcess.WritePid(settings.PidFile, fg.Id);
+                try
+                {
+                    await fg.WaitForExitAsync(cancellation);
+                }
+                finally
+                {
+                    TryDelete(settings.PidFile);
+                }
+                return fg.ExitCode;
+            }
+
+            using var process = DaemonProcess.StartDetached(program, [.. leading, .. arguments], settings.LogFile);
+            DaemonProcess.WritePid(settings.PidFile, process.Id);
+            var peerName = await WaitUntilServing(settings, process, parsed.GetValue(name), cancellation);
+            _out.WriteLine(peerName);
+            return 0;
+        });
+        return command;
+    }
+
+    private async Task<string> WaitUntilServing(CliSettings settings, System.Diagnostics.Process process, string? givenName, CancellationToken cancellation)
+    {
+        var deadline = DateTime.UtcNow + LaunchDeadline;
+        var dots = false;
+        try
+        {
+            while (true)
+            {
+                if (process.HasExited)
+                {
+                    TryDelete(settings.PidFile);
+                    throw new CliException($"the weave daemon exited during start-up (code {process.ExitCode}): {LastLine(settings.LogFile)}");
+                }
+                var peerName = givenName is not null && Ipam.Peers.PeerName.TryParse(givenName, out var n, out _) ? n.ToString() : settings.ReadPeerName();
+                if (peerName is not null && await DaemonClient.GatewayAnswers(settings.GatewayPort, TimeSpan.FromSeconds(1), cancellation))
+                {
+                    try
+                    {
+                        await using var client = await DaemonClient.Connect(settings.GatewayPort, peerName, TimeSpan.FromSeconds(10), cancellation);
+                        await client.Grain.Status();
+                        return peerName;
+                    }
+                    catch (Exception e) when (e is CliException or TimeoutException or Orleans.Runtime.OrleansException)
+                    {
+                        // Not serving yet.
+                    }
+                }
+                if (DateTime.UtcNow > deadline)
+                    throw new CliException($"the weave daemon did not answer within {LaunchDeadline.TotalSeconds:0} s (PID {process.Id}, log {settings.LogFile})");
+                _err.Write('.');
+                dots = true;
+                await Task.Delay(500, cancellation);
+            }
+        }
+        finally
+        {
+            if (dots)
+                _err.WriteLine();
+        }
+    }
+
+    private static string LastLine(string path)
+    {
+        try
+        {
+            return File.ReadLines(path).LastOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim() ?? $"(nothing in {path})";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"(cannot read {path})";
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private Command StopCommand()
+    {
+        var command = new Command("stop", "Stop the weave daemon (SIGTERM to the PID in <data-dir>/weaver.pid, then wait).");
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var settings = Settings(parsed);
+            await StopDaemon(settings, cancellation);
+            return 0;
+        });
+        return command;
+    }
+
+    private async Task<bool> StopDaemon(CliSettings settings, CancellationToken cancellation)
+    {
+        if (DaemonProcess.RunningPid(settings.PidFile) is not { } pid)
+        {
+            TryDelete(settings.PidFile);
+            _err.WriteLine("weave is not running");
+            return false;
+        }
+        if (await DaemonProcess.Stop(pid, StopGrace, cancellation))
+            _err.WriteLine($"weave: the daemon (PID {pid}) ignored SIGTERM for {StopGrace.TotalSeconds:0} s and was killed");
+        TryDelete(settings.PidFile);
+        return true;
+    }
+
+    private Command ResetCommand()
+    {
+        var command = new Command("reset", "Hand this peer's ranges to the others, stop the daemon and delete its state (peer name, allocations).");
+        var force = new Option<bool>("--force") { Description = "Go on even if the daemon cannot hand its ranges over" };
+        command.Options.Add(force);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var settings = Settings(parsed);
+            try
+            {
+                var reply = await WithDaemon(settings, c => c.Grain.Shutdown(), cancellation);
+                if (!reply.IsOk)
+                    throw new CliException($"reset: {reply.Error ?? reply.Kind.ToString()}");
+                await Task.Delay(500, cancellation);
+            }
+            catch (CliException e) when (parsed.GetValue(force) || DaemonProcess.RunningPid(settings.PidFile) is null)
+            {
+                // Nothing to hand over when the daemon is not running; with --force, go on regardless.
+                _err.WriteLine($"weave: warning: {e.Message}");
+            }
+            await StopDaemon(settings, cancellation);
+            foreach (var file in new[] { "peername", "orleans-grains.db", "orleans-grains.db-wal", "orleans-grains.db-shm", "orleans-grains.db-journal", CliSettings.PidFileName })
+                TryDelete(Path.Combine(settings.DataDirectory, file));
+            var allocators = Path.Combine(settings.DataDirectory, "allocators");
+            if (Directory.Exists(allocators))
+                Directory.Delete(allocators, recursive: true);
+            return 0;
+        });
+        return command;
+    }
+
+    private Command RmpeerCommand()
+    {
+        var command = new Command("rmpeer", "Take over the ranges of dead peers (by name or nickname).");
+        var names = new Argument<string[]>("PEER") { Description = "Peer names or nicknames", Arity = ArgumentArity.OneOrMore };
+        command.Arguments.Add(names);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var settings = Settings(parsed);
+            var failed = false;
+            await using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
+            foreach (var name in parsed.GetValue(names) ?? [])
+            {
+                var reply = await client.Grain.RemovePeer(name);
+                if (reply.IsOk)
+                    _out.Write(reply.Text is { } t ? (t.EndsWith('\n') ? t : t + "\n") : $"0 IPs taken over from {name}\n");
+                else
+                {
+                    _err.WriteLine($"weave: rmpeer {name}: {reply.Error}");
+                    failed = true;
+                }
+            }
+            return failed ? 1 : 0;
+        });
+        return command;
+    }
+
+    private Command PrimeCommand()
+    {
+        var command = new Command("prime", "Wait until the peers agree on the ring (consensus), so that allocations need not wait.");
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var settings = Settings(parsed);
+            await using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
+            var reply = await Waiting(client, settings, ct => client.Grain.Prime(ct), "the ring", cancellation);
+            if (!reply.IsOk)
+                throw new CliException($"prime: {reply.Error}");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Runs a call that may wait for consensus, cancelling it after the timeout and then reporting the daemon's status line.</summary>
+    private static async Task<IpamReply> Waiting(DaemonClient client, CliSettings settings, Func<CancellationToken, Task<IpamReply>> call, string what, CancellationToken cancellation)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        cts.CancelAfter(settings.Timeout);
+        IpamReply reply;
+        try
+        {
+            reply = await call(cts.Token);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            reply = new IpamReply(IpamReplyKind.Cancelled);
+        }
+        if (reply.Kind == IpamReplyKind.Cancelled && !cancellation.IsCancellationRequested)
+        {
+            var status = await client.Grain.Status();
+            throw new CliException($"timed out after {settings.Timeout.TotalSeconds:0} s waiting for {what}: {status.Line}");
+        }
+        return reply;
+    }
+
+    private Command StatusCommand()
+    {
+        var command = new Command("status", "Show the daemon's IPAM status.");
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var settings = Settings(parsed);
+            var s = await WithDaemon(settings, c => c.Grain.Status(), cancellation);
+            foreach (var line in FormatStatus(s))
+                _out.WriteLine(line);
+            return 0;
+        });
+        var ipam = new Command("ipam", "Show which peer owns which part of the range (one line per peer).");
+        ipam.SetAction(async (parsed, cancellation) =>
+        {
+            var settings = Settings(parsed);
+            var s = await WithDaemon(settings, c => c.Grain.Status(), cancellation);
+            foreach (var line in s.RangeReport)
+                _out.WriteLine(line);
+            return 0;
+        });
+        command.Subcommands.Add(ipam);
+        return command;
+    }
+
+    internal static IEnumerable<string> FormatStatus(IpamStatus s)
+    {
+        static string Row(string key, string value) => $"{key,15}: {value}";
+        yield return Row("Name", $"{s.PeerName}({s.Nickname})");
+        yield return Row("Status", s.Line);
+        yield return Row("Range", string.IsNullOrEmpty(s.RangeNumIPs) ? s.Range : $"{s.Range} ({s.RangeNumIPs} IPs)");
+        yield return Row("DefaultSubnet", s.DefaultSubnet);
+        yield return Row("Active IPs", s.ActiveIPs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (s.Paxos is { } p)
+            yield return Row("Consensus", $"{(p.Elector ? "elector" : "observer")}, quorum {p.Quorum}, known {p.KnownNodes}");
+        yield return Row("Connections", s.ConnectedPeers.Length == 0
+            ? "0"
+            : $"{s.ConnectedPeers.Length} ({string.Join(", ", s.ConnectedPeers)})");
+        if (s.UnreachablePeers > 0)
+            yield return Row("Unreachable", $"{s.UnreachablePeers} peers ({s.UnreachablePercentage:0.#}% of the range)");
+        if (s.LastMergeError is { } merge)
+            yield return Row("Merge error", $"{merge} ({s.RejectedMerges} refused)");
+    }
+
+    private Command PsCommand()
+    {
+        var command = new Command("ps", "List the containers (and weave:expose) with their addresses.");
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var settings = Settings(parsed);
+            var entries = await WithDaemon(settings, c => c.Grain.ListAll(), cancellation);
+            foreach (var e in entries.OrderBy(e => e.Ident, StringComparer.Ordinal))
+                _out.WriteLine($"{(e.IsContainer && e.Ident.Length > 12 ? e.Ident[..12] : e.Ident)} {string.Join(' ', e.Addresses)}".TrimEnd());
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,337 @@
+using System.CommandLine;
+using System.Net.Sockets;
+using Docker.DotNet;
+using WeaveOrleans.Docker;
+using WeaveOrleans.Grains;
+
+namespace WeaveOrleans.Cli;
+
+public sealed partial class WeaveCli
+{
+    private const string AddressHelp = "Addresses: none or net:default (allocate in the default subnet), net:CIDR (allocate in CIDR), ip:CIDR or CIDR (claim that address).";
+
+    private Command AttachCommand()
+    {
+        var command = new Command("attach", "Give a running container addresses on the weave network. " + AddressHelp);
+        var args = new Argument<string[]>("ADDR... CONTAINER") { Arity = ArgumentArity.OneOrMore };
+        command.Arguments.Add(args);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var (specs, container) = SplitContainer(parsed.GetValue(args) ?? []);
+            var settings = Settings(parsed);
+            using var docker = OpenDocker(settings);
+            var info = await ResolveRunning(docker, settings, container, cancellation);
+            await AttachContainer(settings, info, specs, cancellation);
+            return 0;
+        });
+        return command;
+    }
+
+    private Command StartCommand()
+    {
+        var command = new Command("start", "Start a stopped container with Docker, then attach it. " + AddressHelp);
+        var args = new Argument<string[]>("ADDR... CONTAINER") { Arity = ArgumentArity.OneOrMore };
+        command.Arguments.Add(args);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var (specs, container) = SplitContainer(parsed.GetValue(args) ?? []);
+            var settings = Settings(parsed);
+            using var docker = OpenDocker(settings);
+            await DockerCall(settings, async () =>
+            {
+                using var configuration = new DockerClientConfiguration(new Uri(EndpointOf(settings)));
+                using var client = configuration.CreateClient();
+                await client.Containers.StartContainerAsync(container, new global::Docker.DotNet.Models.ContainerStartParameters(), cancellation);
+                return true;
+            }, container);
+            var info = await ResolveRunning(docker, settings, container, cancellation);
+            await AttachContainer(settings, info, specs, cancellation);
+            return 0;
+        });
+        return command;
+    }
+
+    private Command RunCommand()
+    {
+        var command = new Command("run", "Create and start a container with Docker (no Docker networking), then attach it; prints its ID. " +
+            "DOCKER-RUN-ARGS: [--name NAME] [-d] IMAGE [COMMAND...]. " + AddressHelp);
+        var args = new Argument<string[]>("ADDR... DOCKER-RUN-ARGS") { Arity = ArgumentArity.OneOrMore };
+        command.Arguments.Add(args);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var all = parsed.GetValue(args) ?? [];
+            var addressCount = all.TakeWhile(AddressSpec.LooksLikeAddress).Count();
+            var specs = AddressSpec.ParseAll(all.Take(addressCount));
+            var (name, image, cmd) = ParseDockerRun(all.Skip(addressCount).ToList());
+            var settings = Settings(parsed);
+            using var docker = OpenDocker(settings);
+            var info = await DockerCall(settings, () => docker.Run(image, cmd, name, cancellation: cancellation), image);
+            _out.WriteLine(info.Id);
+            try
+            {
+                await AttachContainer(settings, info, specs, cancellation, print: false);
+            }
+            catch
+            {
+                _err.WriteLine($"weave: container {info.Id[..12]} is running but not attached");
+                throw;
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    internal static (string? Name, string Image, IReadOnlyList<string> Command) ParseDockerRun(IReadOnlyList<string> args)
+    {
+        string? name = null;
+        var i = 0;
+        for (; i < args.Count && args[i].StartsWith('-'); i++)
+        {
+            var a = args[i];
+            if (a is "-d" or "--detach")
+                continue;
+            if (a == "--name" && i + 1 < args.Count)
+                name = args[++i];
+            else if (a.StartsWith("--name=", StringComparison.Ordinal))
+                name = a["--name=".Length..];
+            else
+                throw new CliException($"run: unsupported docker run option \"{a}\" (supported: --name NAME, -d)", 2);
+        }
+        if (i >= args.Count)
+            throw new CliException("run: an image is needed (weave run [ADDR...] [--name NAME] IMAGE [COMMAND...])", 2);
+        return (name, args[i], args.Skip(i + 1).ToList());
+    }
+
+    private Command DetachCommand()
+    {
+        var command = new Command("detach", "Remove addresses from a container and release those IPAM allocated. " + AddressHelp);
+        var args = new Argument<string[]>("ADDR... CONTAINER") { Arity = ArgumentArity.OneOrMore };
+        command.Arguments.Add(args);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var all = parsed.GetValue(args) ?? [];
+            var (specs, container) = SplitContainer(all);
+            var settings = Settings(parsed);
+            using var docker = OpenDocker(settings);
+            var info = await ResolveRunning(docker, settings, container, cancellation);
+            await using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
+            var (remove, free) = await AddressesToRelease(client, info.Id, specs, explicitDefault: all.Length > 1);
+            if (remove.Count > 0)
+                await new NetworkAttacher().Detach(info.Pid, remove, cancellation: cancellation);
+            await Free(client, info.Id, free);
+            if (remove.Count > 0)
+                _out.WriteLine(string.Join(' ', remove));
+            return 0;
+        });
+        return command;
+    }
+
+    private Command ExposeCommand()
+    {
+        var command = new Command("expose", "Give this host addresses on the weave network (on the bridge). " + AddressHelp);
+        var args = new Argument<string[]>("ADDR") { Arity = ArgumentArity.ZeroOrMore };
+        command.Arguments.Add(args);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var specs = AddressSpec.ParseAll(parsed.GetValue(args) ?? []);
+            var settings = Settings(parsed);
+            await using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
+            var cidrs = await Acquire(client, settings, ExposeIdent, specs, isContainer: false, cancellation);
+            var attacher = new NetworkAttacher();
+            await NetworkCall(() => attacher.EnsureBridge(settings.Bridge, cancellation));
+            foreach (var cidr in cidrs)
+                await NetworkCall(() => attacher.Expose(cidr, settings.Bridge, cancellation));
+            _out.WriteLine(string.Join(' ', cidrs));
+            return 0;
+        });
+        return command;
+    }
+
+    private Command HideCommand()
+    {
+        var command = new Command("hide", "Remove this host's addresses from the bridge and release those IPAM allocated. " + AddressHelp);
+        var args = new Argument<string[]>("ADDR") { Arity = ArgumentArity.ZeroOrMore };
+        command.Arguments.Add(args);
+        command.SetAction(async (parsed, cancellation) =>
+        {
+            var texts = parsed.GetValue(args) ?? [];
+            var specs = AddressSpec.ParseAll(texts);
+            var settings = Settings(parsed);
+            await using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
+            var (remove, free) = await AddressesToRelease(client, ExposeIdent, specs, explicitDefault: texts.Length > 0);
+            var attacher = new NetworkAttacher();
+            foreach (var cidr in remove)
+                await NetworkCall(() => attacher.Hide(cidr, settings.Bridge, cancellation));
+            await Free(client, ExposeIdent, free);
+            if (remove.Count > 0)
+                _out.WriteLine(string.Join(' ', remove));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Splits "ADDR... CONTAINER": the last argument is the container, the others are addresses.</summary>
+    internal static (IReadOnlyList<AddressSpec> Specs, string Container) SplitContainer(string[] args)
+    {
+        if (args.Length == 0)
+            throw new CliException("a container name or ID is needed", 2);
+        var container = args[^1];
+        if (container.StartsWith('-'))
+            throw new CliException($"unrecognized option \"{container}\"", 2);
+        if (AddressSpec.LooksLikeAddress(container) && container.Contains(':'))
+            throw new CliException($"a container name or ID is needed after the addresses (\"{container}\" is an address)", 2);
+        return (AddressSpec.ParseAll(args[..^1]), container);
+    }
+
+    private async Task AttachContainer(CliSettings settings, ContainerInfo info, IReadOnlyList<AddressSpec> specs, CancellationToken cancellation, bool print = true)
+    {
+        await using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
+        var cidrs = await Acquire(client, settings, info.Id, specs, isContainer: true, cancellation);
+        var attacher = new NetworkAttacher();
+        await NetworkCall(() => attacher.EnsureBridge(settings.Bridge, cancellation));
+        await NetworkCall(() => attacher.Attach(info.Pid, cidrs, bridge: settings.Bridge, containerId: info.Id, cancellation: cancellation));
+        if (print)
+            _out.WriteLine(string.Join(' ', cidrs));
+    }
+
+    /// <summary>Allocates or claims every address for <paramref name="ident"/>; returns them as "a.b.c.d/len".</summary>
+    private static async Task<List<string>> Acquire(DaemonClient client, CliSettings settings, string ident, IReadOnlyList<AddressSpec> specs, bool isContainer, CancellationToken cancellation)
+    {
+        var result = new List<string>();
+        foreach (var spec in specs)
+        {
+            var reply = spec.Kind switch
+            {
+                AddressKind.Address => await Waiting(client, settings, ct => client.Grain.Claim(ident, spec.Cidr!, isContainer, noErrorOnUnknown: false, ct), $"{spec.Cidr}", cancellation),
+                _ => await Waiting(client, settings, ct => client.Grain.Allocate(ident, spec.Cidr, isContainer, ct), $"an address in {(spec.Cidr ?? "the default subnet")}", cancellation),
+            };
+            if (!reply.IsOk)
+                throw new CliException($"{spec}: {reply.Error ?? reply.Text ?? reply.Kind.ToString()}");
+            var address = reply.Address ?? spec.Cidr ?? throw new CliException($"{spec}: the daemon returned no address");
+            if (!result.Contains(address))
+                result.Add(address);
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// What detach/hide take away: <c>Remove</c> from the interface, <c>Free</c> in IPAM (only addresses IPAM
+    /// recorded for the ident). No arguments: all of the ident's addresses.
+    /// </summary>
+    private static async Task<(List<string> Remove, List<string> Free)> AddressesToRelease(DaemonClient client, string ident, IReadOnlyList<AddressSpec> specs, bool explicitDefault)
+    {
+        var owned = await client.Grain.Lookup(ident, null);
+        var remove = new List<string>();
+        var free = new List<string>();
+        void Add(string cidr, bool allocated)
+        {
+            if (!remove.Contains(cidr))
+                remove.Add(cidr);
+            if (allocated && !free.Contains(cidr))
+                free.Add(cidr);
+        }
+        foreach (var spec in specs)
+        {
+            switch (spec.Kind)
+            {
+                case AddressKind.DefaultSubnet when !explicitDefault:
+                    foreach (var a in owned)
+                        Add(a, true);
+                    break;
+                case AddressKind.DefaultSubnet:
+                    var status = await client.Grain.Status();
+                    foreach (var a in await client.Grain.Lookup(ident, status.DefaultSubnet))
+                        Add(a, true);
+                    break;
+                case AddressKind.Subnet:
+                    foreach (var a in await client.Grain.Lookup(ident, spec.Cidr))
+                        Add(a, true);
+                    break;
+                default:
+                    Add(spec.Cidr!, owned.Contains(spec.Cidr!));
+                    break;
+            }
+        }
+        return (remove, free);
+    }
+
+    private static async Task Free(DaemonClient client, string ident, IEnumerable<string> cidrs)
+    {
+        foreach (var cidr in cidrs)
+        {
+            var reply = await client.Grain.Free(ident, cidr);
+            if (!reply.IsOk)
+                throw new CliException($"releasing {cidr}: {reply.Error}");
+        }
+    }
+
+    private static string EndpointOf(CliSettings settings) =>
+        new DockerBridgeOptions { Endpoint = settings.DockerEndpoint }.ResolveEndpoint();
+
+    private static DockerContainers OpenDocker(CliSettings settings)
+    {
+        if (string.Equals(settings.DockerEndpoint, "none", StringComparison.OrdinalIgnoreCase))
+            throw new CliException("Docker is turned off (--docker-endpoint none)");
+        try
+        {
+            return new DockerContainers(new DockerBridgeOptions { Endpoint = settings.DockerEndpoint });
+        }
+        catch (ArgumentException e)
+        {
+            throw new CliException(e.Message, 2);
+        }
+    }
+
+    private static async Task<ContainerInfo> ResolveRunning(DockerContainers docker, CliSettings settings, string container, CancellationToken cancellation)
+    {
+        var info = await DockerCall(settings, () => docker.Resolve(container, cancellation), container)
+            ?? throw new CliException($"no such container: {container}");
+        if (!info.Running || info.Pid <= 0)
+            throw new CliException($"container {container} is not running");
+        return info;
+    }
+
+    /// <summary>Turns Docker's failures into one line each.</summary>
+    private static async Task<T> DockerCall<T>(CliSettings settings, Func<Task<T>> call, string subject)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            throw new CliException($"no such container: {subject}");
+        }
+        catch (DockerImageNotFoundException)
+        {
+            throw new CliException($"no such image: {subject}");
+        }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new CliException($"not found: {subject}: {FirstLine(e.ResponseBody)}");
+        }
+        catch (DockerApiException e)
+        {
+            throw new CliException($"Docker refused: {FirstLine(e.ResponseBody)}");
+        }
+        catch (Exception e) when (e is HttpRequestException or SocketException or IOException or TimeoutException)
+        {
+            throw new CliException($"Docker is not reachable at {EndpointOf(settings)}: {e.GetBaseException().Message}");
+        }
+    }
+
+    private static string FirstLine(string? text) =>
+        (text ?? "").Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
+
+    private static async Task NetworkCall(Func<Task> call)
+    {
+        try
+        {
+            await call();
+        }
+        catch (Exception e) when (e is NetworkAttachException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException or IOException)
+        {
+            throw new CliException(e.Message);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace WeaveOrleans.Cli.Tests;
+
+/// <summary>Runs the weave command line in-process and captures what it prints.</summary>
+public sealed class CliRunner(IDictionary<string, string>? environment = null)
+{
+    public Dictionary<string, string> Environment { get; } = new(environment ?? new Dictionary<string, string>());
+
+    public async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await new WeaveCli(output, error, name => Environment.TryGetValue(name, out var v) ? v : null).RunAsync(args);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>The weaver.dll built with the same configuration as these tests.</summary>
+    public static string WeaverDll()
+    {
+        var config = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "WeaveOrleans.sln")))
+                return Path.Combine(dir.FullName, "src", "WeaveOrleans.Host", "bin", config, "net10.0", "weaver.dll");
+        throw new InvalidOperationException("cannot find the source tree");
+    }
+}

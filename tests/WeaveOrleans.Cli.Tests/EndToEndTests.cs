@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace WeaveOrleans.Cli.Tests;
+
+/// <summary>A real daemon launched with <c>weave launch</c> in a temporary data dir on free ports.</summary>
+public sealed class LaunchedDaemon : IAsyncDisposable
+{
+    private readonly string[] _launchArgs;
+
+    private LaunchedDaemon(CliRunner cli, DirectoryInfo dir, string[] common, string[] launchArgs, string? dockerEndpoint)
+    {
+        Cli = cli;
+        Directory = dir;
+        Common = common;
+        _launchArgs = launchArgs;
+        DockerEndpoint = dockerEndpoint;
+    }
+
+    public CliRunner Cli { get; }
+    public DirectoryInfo Directory { get; }
+    public string[] Common { get; }
+    public string? DockerEndpoint { get; }
+
+    public static async Task<LaunchedDaemon> Start(string range, string? dockerEndpoint = null)
+    {
+        var dll = CliRunner.WeaverDll();
+        if (!File.Exists(dll))
+            throw new InvalidOperationException($"{dll} is not built");
+        var cli = new CliRunner(new Dictionary<string, string> { ["WEAVE_WEAVER"] = dll });
+        var dir = System.IO.Directory.CreateTempSubdirectory("weave-cli-e2e-");
+        string P() => CliRunner.FreePort().ToString(CultureInfo.InvariantCulture);
+        string[] common = ["--data-dir", dir.FullName, "--gateway-port", P(), "--docker-endpoint", dockerEndpoint ?? "none"];
+        string[] launch = ["--ipalloc-range", range, "--ipalloc-init", "consensus=1", "--port", P(),
+            "--http-addr", "127.0.0.1:" + P(), "--status-addr", "127.0.0.1:" + P(), "--silo-port", P(), "--nickname", "e2e"];
+        var daemon = new LaunchedDaemon(cli, dir, common, launch, dockerEndpoint);
+        var (code, output, error) = await daemon.Launch();
+        if (code != 0)
+        {
+            await daemon.DisposeAsync();
+            throw new InvalidOperationException($"launch failed ({code}): {error}{output}");
+        }
+        return daemon;
+    }
+
+    public Task<(int Code, string Out, string Err)> Launch() => Run(["launch", .. _launchArgs]);
+
+    public Task<(int Code, string Out, string Err)> Run(params string[] args) => Cli.Run([.. args, .. Common]);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Run("stop");
+        // Whatever happened, no daemon outlives the test.
+        var pidFile = Path.Combine(Directory.FullName, "weaver.pid");
+        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+        {
+            try
+            {
+                using var p = Process.GetProcessById(pid);
+                p.Kill(entireProcessTree: true);
+            }
+            catch (ArgumentException)
+            {
+            }
+        }
+        try
+        {
+            Directory.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public class EndToEndTests
+{
+    [Fact]
+    public async Task Launch_status_prime_ps_stop_relaunch_reset()
+    {
+        await using var d = await LaunchedDaemon.Start("10.253.0.0/24");
+
+        var again = await d.Launch();
+        Assert.Equal(0, again.Code);
+        Assert.Contains("weave is already running (peer ", again.Out, StringComparison.Ordinal);
+
+        var prime = await d.Run("prime");
+        Assert.True(prime.Code == 0, prime.Err);
+
+        var status = await d.Run("status");
+        Assert.True(status.Code == 0, status.Err);
+        Assert.Contains("Range: 10.253.0.0/24", status.Out, StringComparison.Ordinal);
+        Assert.Contains("DefaultSubnet: 10.253.0.0/24", status.Out, StringComparison.Ordinal);
+        Assert.Contains("Connections: 0", status.Out, StringComparison.Ordinal);
+
+        var ipam = await d.Run("status", "ipam");
+        Assert.True(ipam.Code == 0, ipam.Err);
+        Assert.Contains("256 IPs", ipam.Out, StringComparison.Ordinal);
+
+        var ps = await d.Run("ps");
+        Assert.Equal((0, ""), (ps.Code, ps.Out));
+
+        var rmpeer = await d.Run("rmpeer", "12:34:56:78:9a:bc");
+        Assert.Equal((0, "0 IPs taken over from 12:34:56:78:9a:bc\n"), (rmpeer.Code, rmpeer.Out));
+
+        // An address taken by a claim that needs no network (the expose test below needs root).
+        var peerName = File.ReadAllText(Path.Combine(d.Directory.FullName, "peername")).Trim();
+        await using (var client = await DaemonClient.Connect(int.Parse(d.Common[3], CultureInfo.InvariantCulture), peerName, TimeSpan.FromSeconds(30)))
+        {
+            var reply = await client.Grain.Claim("test-ident", "10.253.0.7/24", isContainer: false, noErrorOnUnknown: false);
+            Assert.True(reply.IsOk, reply.Error);
+        }
+        Assert.Equal("test-ident 10.253.0.7/24\n", (await d.Run("ps")).Out);
+
+        var stop = await d.Run("stop");
+        Assert.Equal(0, stop.Code);
+        Assert.Equal(1, (await d.Run("status")).Code);
+
+        var relaunch = await d.Launch();
+        Assert.True(relaunch.Code == 0, relaunch.Err);
+        Assert.Equal(peerName + "\n", relaunch.Out);
+        Assert.Equal("test-ident 10.253.0.7/24\n", (await d.Run("ps")).Out);
+
+        var reset = await d.Run("reset");
+        Assert.True(reset.Code == 0, reset.Err);
+        Assert.False(File.Exists(Path.Combine(d.Directory.FullName, "peername")));
+        Assert.False(File.Exists(Path.Combine(d.Directory.FullName, "weaver.pid")));
+        Assert.Equal(1, (await d.Run("status")).Code);
+    }
+
+    [SkippableFact]
+    public async Task Expose_and_hide_on_a_test_bridge()
+    {
+        Skip.IfNot(Environment.IsPrivilegedProcess, "needs root");
+        await using var d = await LaunchedDaemon.Start("10.252.0.0/24");
+        var bridge = "wotest" + Random.Shared.Next(0x10000).ToString("x4", CultureInfo.InvariantCulture);
+        try
+        {
+            var expose = await d.Run("expose", "--bridge", bridge);
+            Assert.True(expose.Code == 0, expose.Err);
+            var address = expose.Out.Trim();
+            Assert.StartsWith("10.252.0.", address, StringComparison.Ordinal);
+            Assert.Contains(address, await new Docker.NetworkAttacher().HostAddresses(bridge));
+            Assert.Equal($"weave:expose {address}\n", (await d.Run("ps")).Out);
+
+            var claimed = await d.Run("expose", "ip:10.252.0.200/24", "--bridge", bridge);
+            Assert.True(claimed.Code == 0, claimed.Err);
+
+            var hide = await d.Run("hide", "--bridge", bridge);
+            Assert.True(hide.Code == 0, hide.Err);
+            Assert.Empty(await new Docker.NetworkAttacher().HostAddresses(bridge));
+            Assert.Equal("", (await d.Run("ps")).Out);
+        }
+        finally
+        {
+            await new Docker.NetworkAttacher().DeleteBridge(bridge);
+        }
+    }
+}

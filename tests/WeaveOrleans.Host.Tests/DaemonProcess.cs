@@ -1,0 +1,282 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace WeaveOrleans.Host.Tests;
+
+/// <summary>
+/// One real <c>weaver</c> daemon, run as <c>dotnet weaver.dll ...</c> on loopback with its own free
+/// ports, data directory and log file. Kill is SIGKILL (no graceful shutdown); Start again reuses the
+/// same ports and data directory, so it is a restart after a crash. Dispose kills the process by PID.
+/// Shared with bench/WeaveOrleans.Http.Benchmarks (linked source).
+/// </summary>
+public sealed class DaemonProcess : IDisposable
+{
+    private static readonly object PortLock = new();
+    private static readonly HashSet<int> HandedOut = [];
+
+    private Process? process;
+    private int startCount;
+
+    public DaemonProcess(string name, string nickname, string workDir, string range, string init,
+        IEnumerable<string>? extraArgs = null, double tickSeconds = 0.2, double gossipSeconds = 0.5)
+    {
+        Name = name;
+        Nickname = nickname;
+        Range = range;
+        Init = init;
+        TickSeconds = tickSeconds;
+        GossipSeconds = gossipSeconds;
+        ExtraArgs = [.. extraArgs ?? []];
+        DataDir = Path.Combine(workDir, nickname);
+        Directory.CreateDirectory(DataDir);
+        LogPath = Path.Combine(workDir, nickname + ".log");
+        PeerPort = FreePort();
+        HttpPort = FreePort();
+        StatusPort = FreePort();
+        SiloPort = FreePort();
+        GatewayPort = FreePort();
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string Name { get; }
+    public string Nickname { get; }
+    public string Range { get; }
+    public string Init { get; }
+    public double TickSeconds { get; }
+    public double GossipSeconds { get; }
+    public IReadOnlyList<string> ExtraArgs { get; }
+    public string DataDir { get; }
+    public string LogPath { get; }
+    public int PeerPort { get; }
+    public int HttpPort { get; }
+    public int StatusPort { get; }
+    public int SiloPort { get; }
+    public int GatewayPort { get; }
+    public HttpClient Http { get; }
+    public List<string> Peers { get; } = [];
+    public string PeerAddress => $"127.0.0.1:{PeerPort}";
+    public int? Pid => process?.Id;
+    public bool Running => process is { HasExited: false };
+
+    /// <summary>weaver.dll of the Host project built in the same configuration as the caller, else the copy next to it.</summary>
+    public static string FindWeaverDll()
+    {
+        var baseDir = AppContext.BaseDirectory;
+        var config = baseDir.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+        for (var dir = new DirectoryInfo(baseDir); dir is not null; dir = dir.Parent)
+        {
+            if (!File.Exists(Path.Combine(dir.FullName, "WeaveOrleans.sln")))
+                continue;
+            var built = Path.Combine(dir.FullName, "src", "WeaveOrleans.Host", "bin", config, "net10.0", "weaver.dll");
+            if (File.Exists(built))
+                return built;
+            break;
+        }
+        var local = Path.Combine(baseDir, "weaver.dll");
+        return File.Exists(local) ? local : throw new FileNotFoundException("weaver.dll not found; build src/WeaveOrleans.Host first", local);
+    }
+
+    /// <summary>A loopback port nobody listens on now and that this process has not handed out before.</summary>
+    public static int FreePort()
+    {
+        lock (PortLock)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                listener.Stop();
+                if (HandedOut.Add(port))
+                    return port;
+            }
+        }
+    }
+
+    public IReadOnlyList<string> Arguments()
+    {
+        string Sec(double s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        List<string> args =
+        [
+            FindWeaverDll(),
+            "--name", Name, "--nickname", Nickname, "--data-dir", DataDir,
+            "--port", PeerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", "127.0.0.1",
+            "--http-addr", $"127.0.0.1:{HttpPort}", "--status-addr", $"127.0.0.1:{StatusPort}",
+            "--silo-port", SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--ipalloc-range", Range, "--ipalloc-init", Init,
+            "--tick-interval", Sec(TickSeconds), "--gossip-interval", Sec(GossipSeconds),
+            "--docker-endpoint", "none",
+        ];
+        args.AddRange(ExtraArgs);
+        args.AddRange(Peers);
+        return args;
+    }
+
+    public void Start()
+    {
+        if (Running)
+            throw new InvalidOperationException($"{Nickname} is already running");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = DataDir,
+        };
+        foreach (var a in Arguments())
+            info.ArgumentList.Add(a);
+        // Keep the daemon away from settings of the environment the tests run in.
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("WEAVE_", StringComparison.OrdinalIgnoreCase)).ToList())
+            info.Environment.Remove(key);
+        info.Environment["DOTNET_gcServer"] = "0";
+
+        var log = new StreamWriter(new FileStream(LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        log.WriteLine($"---- start #{++startCount}: dotnet {string.Join(' ', info.ArgumentList)}");
+        var p = new Process { StartInfo = info, EnableRaisingEvents = true };
+        void Write(string? line)
+        {
+            if (line is null)
+                return;
+            lock (log)
+            {
+                try
+                {
+                    log.WriteLine(line);
+                }
+                catch (ObjectDisposedException)
+                {
+                }
+            }
+        }
+        p.OutputDataReceived += (_, e) => Write(e.Data);
+        p.ErrorDataReceived += (_, e) => Write(e.Data);
+        p.Exited += (_, _) =>
+        {
+            try
+            {
+                p.WaitForExit(); // drains the output readers
+                lock (log)
+                {
+                    log.WriteLine($"---- exited with code {p.ExitCode}");
+                    log.Dispose();
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+            {
+            }
+        };
+        p.Start();
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        process = p;
+    }
+
+    /// <summary>SIGKILL, then wait for the process to be gone.</summary>
+    public void Kill()
+    {
+        var p = process;
+        if (p is null)
+            return;
+        try
+        {
+            if (!p.HasExited)
+                p.Kill(entireProcessTree: true);
+            p.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+    }
+
+    /// <summary>Polls until the HTTP API answers /status; fails early when the process exits.</summary>
+    public async Task WaitForHttpAsync(TimeSpan timeout)
+    {
+        await PollAsync(async () =>
+        {
+            if (process is { HasExited: true })
+                throw new InvalidOperationException($"{Nickname} exited with code {process.ExitCode}; log tail:\n{LogTail()}");
+            try
+            {
+                using var r = await Http.GetAsync("status");
+                return r.IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, timeout, $"{Nickname} HTTP API up");
+    }
+
+    public async Task<string> GetTextAsync(string path)
+    {
+        using var r = await Http.GetAsync(path);
+        var body = await r.Content.ReadAsStringAsync();
+        if (!r.IsSuccessStatusCode)
+            throw new HttpRequestException($"{Nickname} GET {path}: {(int)r.StatusCode} {body}");
+        return body;
+    }
+
+    /// <summary>POST /ip/{id}; returns the CIDR text.</summary>
+    public async Task<string> AllocateAsync(string id)
+    {
+        using var r = await Http.PostAsync($"ip/{Uri.EscapeDataString(id)}", null);
+        var body = (await r.Content.ReadAsStringAsync()).Trim();
+        if (!r.IsSuccessStatusCode)
+            throw new HttpRequestException($"{Nickname} POST /ip/{id}: {(int)r.StatusCode} {body}");
+        return body;
+    }
+
+    /// <summary>Non-empty lines of /status/ipam (one per peer in the ring).</summary>
+    public async Task<string[]> IpamLinesAsync() =>
+        (await GetTextAsync("status/ipam")).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public string LogTail(int lines = 30)
+    {
+        try
+        {
+            using var s = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            using var reader = new StreamReader(s);
+            var all = reader.ReadToEnd().Split('\n');
+            return string.Join('\n', all.TakeLast(lines));
+        }
+        catch (IOException e)
+        {
+            return $"(no log: {e.Message})";
+        }
+    }
+
+    public static async Task PollAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            if (await condition())
+                return;
+            if (deadline.Elapsed > timeout)
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0}s waiting for: {what}");
+            await Task.Delay(100);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (process is { } p)
+        {
+            try
+            {
+                // By PID, in case the Process object lost track of it.
+                using var byPid = Process.GetProcessById(p.Id);
+                if (!byPid.HasExited)
+                    byPid.Kill(entireProcessTree: true);
+                byPid.WaitForExit(10_000);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+            }
+            p.Dispose();
+        }
+        Http.Dispose();
+    }
+}
