@@ -405,7 +405,10 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
             answer.TrySetResult(outcome);
     }
 
-    /// <summary>The per-kind counter name of a message.</summary>
+    /// <summary>
+    /// The per-kind counter name of a message, the same on the sending and the receiving side
+    /// (gossip carrying a ring or consensus state, space request, denial).
+    /// </summary>
     public static string KindOf(PeerMessage message) => message switch
     {
         Ipam.Allocation.Gossip { Ring: not null } => "gossip-ring",

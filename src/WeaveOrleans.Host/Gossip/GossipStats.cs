@@ -31,15 +31,18 @@ public sealed class GossipStats
                 Interlocked.Read(ref kv.Value.MessagesReceived), Interlocked.Read(ref kv.Value.BytesReceived)),
             StringComparer.Ordinal);
 
-    /// <summary>The kind of an encoded engine message, read from its type byte (after magic and version).</summary>
-    public static string KindOf(ReadOnlySpan<byte> payload) =>
-        payload.Length < 3 ? "malformed" : payload[2] switch
+    /// <summary>The kind of an encoded engine message, named as the sender names it; undecodable ones are "malformed".</summary>
+    public static string KindOf(ReadOnlySpan<byte> payload)
+    {
+        try
         {
-            0 => "gossip",
-            1 => "space-request",
-            2 => "space-request-denied",
-            _ => "unknown",
-        };
+            return WeaveOrleans.Grains.HostAllocatorGrain.KindOf(WeaveOrleans.Ipam.Encoding.MessageCodec.Decode(payload));
+        }
+        catch (InvalidDataException)
+        {
+            return "malformed";
+        }
+    }
 
     private sealed class Counters
     {
