@@ -34,7 +34,7 @@ public class DockerTests
         using var docker = new Docker.DockerContainers(new Docker.DockerBridgeOptions { Endpoint = Endpoint });
         try
         {
-            var run = await d.Run("run", "--bridge", bridge, "net:default", "busybox:weave", "sleep", "600");
+            var run = await d.RunContainer("--bridge", bridge, "net:default", "busybox:weave", "sleep", "600");
             Assert.True(run.Code == 0, run.Err);
             id = run.Out.Trim();
             var ps = (await d.Run("ps")).Out;

@@ -47,6 +47,9 @@ public sealed class LaunchedDaemon : IAsyncDisposable
 
     public Task<(int Code, string Out, string Err)> Run(params string[] args) => Cli.Run([.. args, .. Common]);
 
+    /// <summary>For <c>weave run</c>, whose arguments after the image belong to the container: the options go first.</summary>
+    public Task<(int Code, string Out, string Err)> RunContainer(params string[] args) => Cli.Run(["run", .. Common, .. args]);
+
     public async ValueTask DisposeAsync()
     {
         await Run("stop");
