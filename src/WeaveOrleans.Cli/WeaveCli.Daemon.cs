@@ -25,8 +25,11 @@ public sealed partial class WeaveCli
         var statusAddr = new Option<string?>("--status-addr") { Description = "Status and dashboard address (default 127.0.0.1:6782)" };
         var siloPort = new Option<string?>("--silo-port") { Description = "Loopback Orleans silo port (default 11111)" };
         var config = new Option<string?>("--config") { Description = "Daemon JSON settings file" };
+        var grace = new Option<string?>("--container-grace") { Description = "Seconds a dead container keeps its addresses (default 30)" };
+        var tick = new Option<string?>("--tick-interval") { Description = "Seconds between allocator ticks (default 5)" };
+        var gossip = new Option<string?>("--gossip-interval") { Description = "Seconds between periodic gossip rounds (default 30)" };
         var foreground = new Option<bool>("--foreground") { Description = "Run the daemon in the foreground and wait for it" };
-        var passThrough = new[] { range, init, initPeerCount, defaultSubnet, name, nickname, password, port, httpAddr, statusAddr, siloPort, config };
+        var passThrough = new[] { range, init, initPeerCount, defaultSubnet, name, nickname, password, port, httpAddr, statusAddr, siloPort, config, grace, tick, gossip };
         command.Arguments.Add(peers);
         foreach (var o in passThrough)
             command.Options.Add(o);

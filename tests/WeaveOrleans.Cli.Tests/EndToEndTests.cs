@@ -22,18 +22,46 @@ public sealed class LaunchedDaemon : IAsyncDisposable
     public string[] Common { get; }
     public string? DockerEndpoint { get; }
 
-    public static async Task<LaunchedDaemon> Start(string range, string? dockerEndpoint = null)
+    /// <summary>The peer transport port (for naming this daemon as another's PEER, 127.0.0.1:PORT).</summary>
+    public int PeerPort { get; private init; }
+
+    /// <summary>The peer name the daemon keeps in its data dir (null when there is none).</summary>
+    public string? PeerName
     {
+        get
+        {
+            var file = Path.Combine(Directory.FullName, "peername");
+            return File.Exists(file) ? File.ReadAllText(file).Trim() : null;
+        }
+    }
+
+    public int GatewayPort => int.Parse(Common[3], CultureInfo.InvariantCulture);
+
+    public static Task<LaunchedDaemon> Start(string range, string? dockerEndpoint = null) => Start(range, dockerEndpoint, new DaemonLaunchOptions());
+
+    public static async Task<LaunchedDaemon> Start(string range, string? dockerEndpoint, DaemonLaunchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
         var dll = CliRunner.WeaverDll();
         if (!File.Exists(dll))
             throw new InvalidOperationException($"{dll} is not built");
         var cli = new CliRunner(new Dictionary<string, string> { ["WEAVE_WEAVER"] = dll });
         var dir = System.IO.Directory.CreateTempSubdirectory("weave-cli-e2e-");
         string P() => CliRunner.FreePort().ToString(CultureInfo.InvariantCulture);
+        var peerPort = options.PeerPort ?? CliRunner.FreePort();
         string[] common = ["--data-dir", dir.FullName, "--gateway-port", P(), "--docker-endpoint", dockerEndpoint ?? "none"];
-        string[] launch = ["--ipalloc-range", range, "--ipalloc-init", "consensus=1", "--port", P(),
+        List<string> launch = ["--ipalloc-range", range, "--ipalloc-init", options.Init, "--port", peerPort.ToString(CultureInfo.InvariantCulture),
             "--http-addr", "127.0.0.1:" + P(), "--status-addr", "127.0.0.1:" + P(), "--silo-port", P(), "--nickname", "e2e"];
-        var daemon = new LaunchedDaemon(cli, dir, common, launch, dockerEndpoint);
+        if (options.DaemonSettings is { Count: > 0 } settings)
+        {
+            // Daemon settings that weave launch does not pass through (e.g. containerGrace) go in a --config file.
+            var config = Path.Combine(dir.FullName, "weaver-test.json");
+            File.WriteAllText(config, System.Text.Json.JsonSerializer.Serialize(settings));
+            launch.AddRange(["--config", config]);
+        }
+        launch.AddRange(options.ExtraLaunchArgs);
+        launch.AddRange(options.Peers);
+        var daemon = new LaunchedDaemon(cli, dir, common, [.. launch], dockerEndpoint) { PeerPort = peerPort };
         var (code, output, error) = await daemon.Launch();
         if (code != 0)
         {
@@ -76,6 +104,25 @@ public sealed class LaunchedDaemon : IAsyncDisposable
     }
 }
 
+/// <summary>How <see cref="LaunchedDaemon.Start(string, string?, DaemonLaunchOptions)"/> launches: the defaults are those of the short overload.</summary>
+public sealed record DaemonLaunchOptions
+{
+    /// <summary>--ipalloc-init.</summary>
+    public string Init { get; init; } = "consensus=1";
+
+    /// <summary>The peer transport port; a free one when null.</summary>
+    public int? PeerPort { get; init; }
+
+    /// <summary>PEER arguments (host:port).</summary>
+    public IReadOnlyList<string> Peers { get; init; } = [];
+
+    /// <summary>Daemon settings by JSON key (e.g. containerGrace, tickInterval), given to the daemon in a --config file.</summary>
+    public IReadOnlyDictionary<string, string>? DaemonSettings { get; init; }
+
+    /// <summary>More <c>weave launch</c> options, placed before the peers.</summary>
+    public IReadOnlyList<string> ExtraLaunchArgs { get; init; } = [];
+}
+
 public class EndToEndTests
 {
     [Fact]
@@ -108,7 +155,7 @@ public class EndToEndTests
 
         // An address taken by a claim that needs no network (the expose test below needs root).
         var peerName = File.ReadAllText(Path.Combine(d.Directory.FullName, "peername")).Trim();
-        await using (var client = await DaemonClient.Connect(int.Parse(d.Common[3], CultureInfo.InvariantCulture), peerName, TimeSpan.FromSeconds(30)))
+        await using (var client = await DaemonClient.Connect(d.GatewayPort, peerName, TimeSpan.FromSeconds(30)))
         {
             var reply = await client.Grain.Claim("test-ident", "10.253.0.7/24", isContainer: false, noErrorOnUnknown: false);
             Assert.True(reply.IsOk, reply.Error);
