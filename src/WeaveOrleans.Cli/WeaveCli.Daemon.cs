@@ -317,6 +317,8 @@ public sealed partial class WeaveCli
         yield return Row("Connections", s.ConnectedPeers.Length == 0
             ? "0"
             : $"{s.ConnectedPeers.Length} ({string.Join(", ", s.ConnectedPeers)})");
+        if (s.Docker is { } docker)
+            yield return Row("Docker", docker);
         if (s.UnreachablePeers > 0)
             yield return Row("Unreachable", $"{s.UnreachablePeers} peers ({s.UnreachablePercentage:0.#}% of the range)");
         if (s.LastMergeError is { } merge)

@@ -22,7 +22,7 @@ public sealed record DockerStatusSnapshot(
     DateTimeOffset? StateSince);
 
 /// <summary>What the Docker bridge knows about Docker, for <c>weave status</c>. One per host (a DI singleton).</summary>
-public sealed class DockerStatus
+public sealed class DockerStatus : WeaveOrleans.Grains.IDockerStatusSource
 {
     private readonly Lock _gate = new();
     private DockerState _state = DockerState.Connecting;
@@ -46,14 +46,16 @@ public sealed class DockerStatus
     }
 
     /// <summary>One line for <c>weave status</c>.</summary>
-    public string Describe()
+    public string Describe() => "Docker: " + Summary();
+
+    public string Summary()
     {
         var s = Snapshot();
         return s.State switch
         {
-            DockerState.Connected => $"Docker: connected to {s.Endpoint} (engine {s.ServerVersion}), {s.EventsSeen} container events seen",
-            DockerState.Absent => $"Docker: not reachable at {s.Endpoint}: {s.LastError} (retrying)",
-            _ => $"Docker: connecting to {s.Endpoint}",
+            DockerState.Connected => $"connected to {s.Endpoint} (engine {s.ServerVersion}), {s.EventsSeen} container events seen",
+            DockerState.Absent => $"not reachable at {s.Endpoint}: {s.LastError} (retrying)",
+            _ => $"connecting to {s.Endpoint}",
         };
     }
 

@@ -15,6 +15,7 @@ public static class ServiceCollectionExtensions
         configure?.Invoke(options);
         services.TryAddSingleton(options);
         services.TryAddSingleton<DockerStatus>();
+        services.TryAddSingleton<WeaveOrleans.Grains.IDockerStatusSource>(sp => sp.GetRequiredService<DockerStatus>());
         services.TryAddSingleton<DockerContainers>();
         services.TryAddSingleton(new NetworkAttacher());
         services.AddHostedService<DockerBridge>();

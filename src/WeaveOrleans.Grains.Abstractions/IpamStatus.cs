@@ -19,7 +19,8 @@ public sealed record IpamStatus(
     [property: Id(13)] int RejectedMerges,
     [property: Id(14)] string[] ConnectedPeers,
     [property: Id(15)] int UnreachablePeers,
-    [property: Id(16)] double UnreachablePercentage);
+    [property: Id(16)] double UnreachablePercentage,
+    [property: Id(17)] string? Docker = null);
 
 [GenerateSerializer, Immutable]
 public sealed record ConsensusInfo(

@@ -42,6 +42,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
     private Task _tail = Task.CompletedTask;
     private bool _stopped;
     private Exception? _storageFailure;
+    private readonly IDockerStatusSource? _docker;
 
     public HostAllocatorGrain(
         HostOptions options,
@@ -49,8 +50,10 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         IPeerMessenger messenger,
         TimeProvider time,
         ILogger<HostAllocatorGrain> logger,
-        [PersistentState("identity", StorageOptions.GrainStorageName)] IPersistentState<HostIdentity> identity)
+        [PersistentState("identity", StorageOptions.GrainStorageName)] IPersistentState<HostIdentity> identity,
+        IServiceProvider services)
     {
+        _docker = services.GetService(typeof(IDockerStatusSource)) as IDockerStatusSource;
         _options = options;
         _store = store;
         _messenger = messenger;
@@ -261,7 +264,8 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
             status.RejectedMerges,
             [.. _engine.ReachablePeers.Order().Select(p => p.ToString())],
             unreachable.Count,
-            percent));
+            percent,
+            _docker?.Summary() ?? "not followed (--docker-endpoint none)"));
     }
 
     public Task ContainerStarted(string id)

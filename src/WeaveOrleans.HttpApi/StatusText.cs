@@ -20,6 +20,8 @@ internal static class StatusText
         if (status.UnreachablePeers > 0)
             Line(text, "Unreachable", string.Create(CultureInfo.InvariantCulture,
                 $"{status.UnreachablePeers} peer(s) owning ring ranges ({status.UnreachablePercentage:0.0}% of the range)"));
+        if (status.Docker is { } docker)
+            Line(text, "Docker", docker);
         text.Append('\n');
         Line(text, "Service", "ipam");
         Line(text, "IPAM", status.Line);

@@ -142,6 +142,7 @@ public class EndToEndTests
         Assert.Contains("Range: 10.253.0.0/24", status.Out, StringComparison.Ordinal);
         Assert.Contains("DefaultSubnet: 10.253.0.0/24", status.Out, StringComparison.Ordinal);
         Assert.Contains("Connections: 0", status.Out, StringComparison.Ordinal);
+        Assert.Contains("Docker: not followed (--docker-endpoint none)", status.Out, StringComparison.Ordinal);
 
         var ipam = await d.Run("status", "ipam");
         Assert.True(ipam.Code == 0, ipam.Err);
