@@ -66,6 +66,9 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
     /// <summary>Asks the transport to keep a connection to <paramref name="hostPort"/> (once per address).</summary>
     public void Dial(string hostPort)
     {
+        // Peers advertise every address they know, ours included: dialling it only earns a refusal.
+        if (IsOwnAddress(hostPort))
+            return;
         lock (_dialled)
             if (!_dialled.Add(hostPort))
                 return;
@@ -77,6 +80,25 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
         {
             LogBadAddress(hostPort, e.Message);
         }
+    }
+
+    private bool IsOwnAddress(string hostPort)
+    {
+        var colon = hostPort.LastIndexOf(':');
+        if (colon < 0 || !int.TryParse(hostPort.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port)
+            || port != _options.ListenPort)
+            return false;
+        var host = hostPort[..colon].Trim('[', ']');
+        if (host == _options.ListenHost || host is "localhost")
+            return true;
+        if (!System.Net.IPAddress.TryParse(host, out var ip))
+            return false;
+        if (System.Net.IPAddress.IsLoopback(ip))
+            return true;
+        // Listening on every interface: any address of this host is ours.
+        return _options.ListenHost is "0.0.0.0" or "::"
+            && System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+                .SelectMany(n => n.GetIPProperties().UnicastAddresses).Any(a => a.Address.Equals(ip));
     }
 
     private async Task RunAsync(CancellationToken stopping)
