@@ -363,7 +363,11 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
             return _tail;
 
         var messages = effects.Messages
-            .Select(m => (m.To, Payload: MessageCodec.Encode(m.Message), Kind: KindOf(m.Message)))
+            .Select(m =>
+            {
+                var payload = MessageCodec.Encode(m.Message);
+                return (m.To, Payload: payload, Kind: MessageCodec.KindOf(payload));
+            })
             .ToList();
         var commit = change is null ? Task.CompletedTask : _store.CommitAsync(_key, change, CancellationToken.None);
         var task = Release(commit, _tail, messages, effects.Completions);
@@ -408,20 +412,6 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         if (_waiting.Remove(requestId, out var answer))
             answer.TrySetResult(outcome);
     }
-
-    /// <summary>
-    /// The per-kind counter name of a message, the same on the sending and the receiving side
-    /// (gossip carrying a ring or consensus state, space request, denial).
-    /// </summary>
-    public static string KindOf(PeerMessage message) => message switch
-    {
-        Ipam.Allocation.Gossip { Ring: not null } => "gossip-ring",
-        Ipam.Allocation.Gossip { Paxos: not null } => "gossip-paxos",
-        Ipam.Allocation.Gossip => "gossip",
-        SpaceRequest => "space-request",
-        SpaceRequestDenied => "space-request-denied",
-        _ => "other",
-    };
 
     private static IpamReply Failed(string error) => new(IpamReplyKind.Failed, Error: error);
 

@@ -145,13 +145,19 @@ public sealed class PeerNetwork(int seed)
             Duplicated++;
             _inFlight.Add((from, to, message));
         }
+        Deliver(from, to, message);
+        return true;
+    }
+
+    /// <summary>Hands a message to its target, if it is up, and puts what that produced on the wire.</summary>
+    private void Deliver(PeerName from, PeerName to, PeerMessage message)
+    {
         var target = Peers.Single(p => p.Name == to);
         if (!target.Up)
-            return true;
+            return;
         target.Allocator.Receive(from, message, Now);
         Delivered++;
         Flush(target);
-        return true;
     }
 
     /// <summary>Delivers until nothing is in flight (bounded, so a message storm fails loudly).</summary>
@@ -244,12 +250,7 @@ public sealed class PeerNetwork(int seed)
         {
             var (_, to, message) = _inFlight[i];
             _inFlight.RemoveAt(i);
-            var target = Peers.Single(p => p.Name == to);
-            if (!target.Up)
-                continue;
-            target.Allocator.Receive(from.Name, message, Now);
-            Delivered++;
-            Flush(target);
+            Deliver(from.Name, to, message);
         }
     }
 

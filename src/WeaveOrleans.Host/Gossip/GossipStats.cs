@@ -31,19 +31,6 @@ public sealed class GossipStats
                 Interlocked.Read(ref kv.Value.MessagesReceived), Interlocked.Read(ref kv.Value.BytesReceived)),
             StringComparer.Ordinal);
 
-    /// <summary>The kind of an encoded engine message, named as the sender names it; undecodable ones are "malformed".</summary>
-    public static string KindOf(ReadOnlySpan<byte> payload)
-    {
-        try
-        {
-            return WeaveOrleans.Grains.HostAllocatorGrain.KindOf(WeaveOrleans.Ipam.Encoding.MessageCodec.Decode(payload));
-        }
-        catch (InvalidDataException)
-        {
-            return "malformed";
-        }
-    }
-
     private sealed class Counters
     {
         public long MessagesSent;

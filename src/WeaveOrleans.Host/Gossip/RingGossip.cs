@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using WeaveOrleans.Gossip;
 using WeaveOrleans.Grains;
+using WeaveOrleans.Ipam.Encoding;
 using WeaveOrleans.Ipam.Peers;
 
 namespace WeaveOrleans.Host.Gossip;
@@ -137,7 +138,7 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
                 LogDisconnected(disconnected.Peer.ToString());
                 return Grain.PeerDisconnected(disconnected.Peer.ToString());
             case MessageReceived message:
-                _stats.Received(GossipStats.KindOf(message.Payload.Span), message.Payload.Length);
+                _stats.Received(MessageCodec.KindOf(message.Payload.Span), message.Payload.Length);
                 return Grain.Receive(message.From.ToString(), message.Payload.ToArray());
             case ConnectionRefused refused:
                 LogRefused(refused.Remote, refused.Reason);

@@ -39,13 +39,10 @@ public sealed partial class Allocator
     private PeerName PickHeir()
     {
         bool Candidate(PeerName p) => p != Self && p != PeerName.None && !_removed.ContainsKey(p);
-        var owners = Ring.Entries.Select(e => e.Peer).Where(Candidate).Distinct().ToList();
         var known = _nicknames.Keys.Where(Candidate).Order().ToList();
-        return owners.Where(_reachable.Contains)
-            .Concat(known.Where(_reachable.Contains))
-            .Concat(owners)
-            .Concat(known)
-            .DefaultIfEmpty(PeerName.None)
-            .First();
+        return Ring.PickPeerForTransfer(p => Candidate(p) && _reachable.Contains(p)) is var liveOwner && liveOwner != PeerName.None ? liveOwner
+            : known.FirstOrDefault(_reachable.Contains) is var liveKnown && liveKnown != PeerName.None ? liveKnown
+            : Ring.PickPeerForTransfer(Candidate) is var owner && owner != PeerName.None ? owner
+            : known.FirstOrDefault(PeerName.None);
     }
 }

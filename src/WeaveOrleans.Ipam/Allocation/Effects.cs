@@ -17,6 +17,4 @@ public sealed class Effects
     public bool SnapshotChanged { get; set; }
 
     public List<LogEvent> Log { get; } = [];
-
-    public bool IsEmpty => Completions.Count == 0 && Messages.Count == 0 && ChangedIdents.Count == 0 && !SnapshotChanged && Log.Count == 0;
 }

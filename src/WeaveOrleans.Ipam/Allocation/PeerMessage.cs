@@ -29,7 +29,4 @@ public sealed record SpaceRequest(AddressRange Range) : PeerMessage;
 public sealed record SpaceRequestDenied(AddressRange Range) : PeerMessage;
 
 /// <summary>A message leaving this peer: to one peer, or to every connected peer when <paramref name="To"/> is null.</summary>
-public readonly record struct Outgoing(PeerName? To, PeerMessage Message)
-{
-    public bool IsBroadcast => To is null;
-}
+public readonly record struct Outgoing(PeerName? To, PeerMessage Message);

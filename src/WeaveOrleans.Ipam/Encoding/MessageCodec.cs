@@ -24,6 +24,19 @@ public static class MessageCodec
         SpaceRequestDenied = 2,
     }
 
+    /// <summary>
+    /// The kind of an encoded message, read from its header without decoding it, for per-kind
+    /// counters: "gossip", "space-request", "space-request-denied", or "malformed".
+    /// </summary>
+    public static string KindOf(ReadOnlySpan<byte> encoded) =>
+        encoded.Length < 3 || encoded[0] != Magic ? "malformed" : (Kind)encoded[2] switch
+        {
+            Kind.Gossip => "gossip",
+            Kind.SpaceRequest => "space-request",
+            Kind.SpaceRequestDenied => "space-request-denied",
+            _ => "malformed",
+        };
+
     public static byte[] Encode(PeerMessage message)
     {
         var w = new WireWriter();

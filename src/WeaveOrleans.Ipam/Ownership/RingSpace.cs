@@ -32,8 +32,6 @@ public sealed class RingSpace
 
     public PeerName Local => Ring.Local;
 
-    public AddressRange Universe => Ring.Universe;
-
     public void CreateRing(IEnumerable<PeerName> peers) => Moving(() => Ring.ClaimForPeers(peers));
 
     /// <summary>Merges a received ring; ranges it gives this peer become free space, ranges it takes away leave the free list.</summary>

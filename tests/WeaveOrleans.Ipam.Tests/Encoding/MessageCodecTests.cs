@@ -27,6 +27,18 @@ public class MessageCodecTests
     }
 
     [Fact]
+    public void The_kind_of_an_encoded_message_is_read_from_its_header()
+    {
+        Assert.Equal("space-request", MessageCodec.KindOf(MessageCodec.Encode(new SpaceRequest(Slash30))));
+        Assert.Equal("space-request-denied", MessageCodec.KindOf(MessageCodec.Encode(new SpaceRequestDenied(Slash30))));
+        var gossip = new Gossip(ImmutableDictionary<PeerName, string>.Empty, null, null, ImmutableDictionary<PeerName, PeerName>.Empty);
+        Assert.Equal("gossip", MessageCodec.KindOf(MessageCodec.Encode(gossip)));
+        Assert.Equal("malformed", MessageCodec.KindOf([0x57, 0x01]));
+        Assert.Equal("malformed", MessageCodec.KindOf([0x52, 0x01, 0x00]));
+        Assert.Equal("malformed", MessageCodec.KindOf([0x57, 0x01, 0x09]));
+    }
+
+    [Fact]
     public void Random_gossip_round_trips() => CodecGen.Gossip.Sample(RoundTrips, iter: 1000);
 
     [Fact]
