@@ -218,13 +218,14 @@ public sealed class DaemonProcess : IDisposable
         return body;
     }
 
-    /// <summary>POST /ip/{id}; returns the CIDR text.</summary>
-    public async Task<string> AllocateAsync(string id)
+    /// <summary>POST /ip/{id}, or /ip/{id}/{subnet} when one is given; returns the CIDR text.</summary>
+    public async Task<string> AllocateAsync(string id, string? subnet = null)
     {
-        using var r = await Http.PostAsync($"ip/{Uri.EscapeDataString(id)}", null);
+        var path = $"ip/{Uri.EscapeDataString(id)}" + (subnet is null ? "" : $"/{subnet}");
+        using var r = await Http.PostAsync(path, null);
         var body = (await r.Content.ReadAsStringAsync()).Trim();
         if (!r.IsSuccessStatusCode)
-            throw new HttpRequestException($"{Nickname} POST /ip/{id}: {(int)r.StatusCode} {body}");
+            throw new HttpRequestException($"{Nickname} POST /{path}: {(int)r.StatusCode} {body}");
         return body;
     }
 

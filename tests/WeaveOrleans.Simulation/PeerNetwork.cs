@@ -1,5 +1,6 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Encoding;
 using WeaveOrleans.Ipam.Peers;
 
 namespace WeaveOrleans.Simulation;
@@ -41,6 +42,9 @@ public sealed class PeerNetwork(int seed)
     public TimeSpan Now { get; private set; }
 
     public int Delivered { get; private set; }
+
+    /// <summary>What was delivered, by kind, with its size on the wire.</summary>
+    public MessageTally Messages { get; } = new();
 
     public static PeerName Name(int n) => new(((ulong)n << 40) | (2UL << 16));
 
@@ -149,13 +153,19 @@ public sealed class PeerNetwork(int seed)
         return true;
     }
 
-    /// <summary>Hands a message to its target, if it is up, and puts what that produced on the wire.</summary>
+    /// <summary>
+    /// Hands a message to its target, if it is up, and puts what that produced on the wire. The target
+    /// gets what the wire format carries, not the sender's object.
+    /// </summary>
     private void Deliver(PeerName from, PeerName to, PeerMessage message)
     {
         var target = Peers.Single(p => p.Name == to);
         if (!target.Up)
             return;
-        target.Allocator.Receive(from, message, Now);
+        var bytes = MessageCodec.Encode(message);
+        var received = MessageCodec.Decode(bytes);
+        Messages.Add(MessageTally.KindOf(received), 1, bytes.Length);
+        target.Allocator.Receive(from, received, Now);
         Delivered++;
         Flush(target);
     }
@@ -267,6 +277,17 @@ public sealed class PeerNetwork(int seed)
         {
             (LossProbability, DuplicateProbability) = (loss, dup);
         }
+    }
+
+    /// <summary>
+    /// The peer restarts from what it persisted before the others notice it went (a reboot behind
+    /// half-open connections): they are never told it disconnected, so they keep what they knew of
+    /// its old incarnation, and messages in flight to it reach the new one.
+    /// </summary>
+    public void Reboot(SimPeer peer)
+    {
+        _inFlight.RemoveAll(m => m.From == peer.Name);
+        Restart(peer);
     }
 
     /// <summary>The peer starts again from what it persisted.</summary>

@@ -8,6 +8,7 @@ public sealed record RunResult(
     int Delivered,
     IReadOnlyDictionary<string, int> Faults,
     Violation? Violation,
+    MessageTally Messages,
     IReadOnlyList<string> Trace)
 {
     public bool Failed => Violation is not null;

@@ -208,8 +208,17 @@ public sealed partial class SimulationRun
             AddPeer(observer: true);
             return;
         }
-        Count("crash");
         var before = victim.Allocator.Owned.ToDictionary(kv => kv.Key, kv => kv.Value.Cidrs.ToHashSet());
+        if (_random.Next(5) == 0)
+        {
+            Count("reboot unnoticed");
+            _net.Note($"reboot {victim.Nickname} before the others notice");
+            victim.OwnedAtCrash = before;
+            _net.Reboot(victim);
+            Restarted(victim);
+            return;
+        }
+        Count("crash");
         _net.Note($"crash {victim.Nickname}");
         _net.Crash(victim);
         victim.OwnedAtCrash = before;
@@ -220,6 +229,11 @@ public sealed partial class SimulationRun
         Count("restart");
         _net.Note($"restart {peer.Nickname}");
         _net.Restart(peer);
+        Restarted(peer);
+    }
+
+    private void Restarted(SimPeer peer)
+    {
         if (_removed.Contains(peer))
             _removedThenBack.Add(peer);
         CheckNothingAcknowledgedWasLost(peer);

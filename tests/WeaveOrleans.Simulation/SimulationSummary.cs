@@ -16,11 +16,14 @@ public sealed class SimulationSummary
 
     public List<int> FailedSeeds { get; } = [];
 
+    public MessageTally Messages { get; } = new();
+
     public void Add(RunResult result)
     {
         Runs++;
         Steps += result.Steps;
         Delivered += result.Delivered;
+        Messages.Add(result.Messages);
         foreach (var (fault, count) in result.Faults)
             _faults[fault] = _faults.GetValueOrDefault(fault) + count;
         if (result.Violation is { } v)
@@ -36,6 +39,7 @@ public sealed class SimulationSummary
         var lines = new List<string>
         {
             $"seeds run: {Runs}, steps: {Steps}, messages delivered: {Delivered}, violations: {Violations}, {Runs / Math.Max(elapsed.TotalSeconds, 0.001):0.0} seeds/s ({elapsed.TotalSeconds:0.0} s)",
+            $"messages delivered by kind: {Messages}",
             "faults injected: " + string.Join(", ", _faults.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key} {kv.Value}")),
         };
         if (Violations > 0)

@@ -42,12 +42,12 @@ public sealed partial class Allocator
                 _awaitingConsensus = true;
                 elector.Propose();
                 _effects.SnapshotChanged = true;
-                Broadcast(CurrentGossip());
+                BroadcastGossip();
                 CheckConsensus(now);
                 break;
             case Observer when !_ringRequested:
                 _ringRequested = true;
-                Broadcast(CurrentGossip(ringRequest: true));
+                BroadcastGossip(ringRequest: true);
                 break;
         }
     }
@@ -57,7 +57,7 @@ public sealed partial class Allocator
         if (!Ring.IsEmpty)
         {
             // It is still agreeing on a ring that already exists: give it ours.
-            Send(from, CurrentGossip());
+            SendGossip(from);
             return;
         }
         if (_paxos is null)
@@ -68,7 +68,7 @@ public sealed partial class Allocator
         {
             _effects.SnapshotChanged = true;
             if (_paxos is Elector)
-                Broadcast(CurrentGossip());
+                BroadcastGossip();
         }
         CheckConsensus(now);
     }
@@ -94,6 +94,6 @@ public sealed partial class Allocator
         _effects.SnapshotChanged = true;
         Log(LogLevel.Info, $"Created the IP allocation ring from peers [{string.Join(", ", peers.Order())}]");
         if (announce)
-            Broadcast(CurrentGossip());
+            BroadcastGossip();
     }
 }

@@ -21,12 +21,12 @@ public sealed partial class Allocator
         // Also on ticks: what names a removed peer may have arrived before we learned it was removed
         // (or have been restored from disk), when no later merge would trigger the retake.
         if (RetakeRemovedPeers())
-            Broadcast(CurrentGossip());
+            BroadcastGossip();
         if (_awaitingConsensus && Ring.IsEmpty && _paxos is Consensus.Elector elector)
         {
             elector.Propose();
             _effects.SnapshotChanged = true;
-            Broadcast(CurrentGossip());
+            BroadcastGossip();
             CheckConsensus(now);
         }
         else if (HasPending)
@@ -38,10 +38,11 @@ public sealed partial class Allocator
     }
 
     /// <summary>
-    /// Periodic gossip (every 30 s in Weave): everything this peer knows, to every connected peer, so
-    /// that free-space reports and anything a lost message carried still get around.
+    /// Periodic gossip (every 30 s in Weave): to every connected peer, what it has not acknowledged
+    /// (often nothing), so that free-space reports, acknowledgements and anything a lost message
+    /// carried still get around.
     /// </summary>
-    public void GossipPeriodically() => Broadcast(CurrentGossip());
+    public void GossipPeriodically() => BroadcastGossip();
 
     /// <summary>Tries every pending request again: primes, then claims (existing addresses first), then allocations.</summary>
     private void RetryPending(TimeSpan now, bool tick)

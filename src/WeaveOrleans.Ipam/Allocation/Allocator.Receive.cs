@@ -30,19 +30,28 @@ public sealed partial class Allocator
     {
         if (peer == Self || !_reachable.Add(peer))
             return;
-        Send(peer, CurrentGossip());
+        // A new connection may be to a new incarnation: it gets the whole ring until it acknowledges.
+        _acked.Remove(peer);
+        SendGossip(peer);
         RetryPending(now, tick: false);
     }
 
-    public void PeerDisconnected(PeerName peer) => _reachable.Remove(peer);
+    public void PeerDisconnected(PeerName peer)
+    {
+        _reachable.Remove(peer);
+        _acked.Remove(peer);
+    }
 
     private void OnGossip(PeerName from, Gossip gossip, TimeSpan now)
     {
+        TakeAcknowledgement(from, gossip.Heard);
+        var metaChanged = false;
         foreach (var (peer, nick) in gossip.Nicknames)
             if (peer != Self && _nicknames.GetValueOrDefault(peer) != nick)
             {
                 _nicknames[peer] = nick;
                 _effects.SnapshotChanged = true;
+                metaChanged = true;
             }
         // A removed peer that is back gets nothing from us and gives nothing: our broadcasts carry the
         // removed list, which is how it learns. A peer that knows it was removed stays silent. (A peer
@@ -50,30 +59,47 @@ public sealed partial class Allocator
         // is therefore still taken.)
         var fromRemovedPeer = _removed.ContainsKey(from);
         _heardFromPeers = true;
-        MergeRemovals(gossip.Removed);
+        metaChanged |= MergeRemovals(gossip.Removed);
+        if (metaChanged)
+            MetaChanged();
         if (_removed.ContainsKey(Self) && !RemovedFromNetwork && !_shuttingDown)
             BecomeRemoved($"peer {NameOf(from)} says this peer was removed with rmpeer");
         if (fromRemovedPeer || RemovedFromNetwork)
             return;
-        if (gossip.Ring is { IsEmpty: false } ring)
-            OnRing(from, ring, now);
+        if (gossip.Ring is { } ring && (ring.IsDelta || !ring.IsEmpty))
+        {
+            var answered = OnRing(from, gossip, ring, now);
+            if (gossip.RingRequest && !answered && !Ring.IsEmpty)
+                SendGossip(from);
+        }
         else if (gossip.Paxos is { } paxos)
             OnPaxos(from, paxos, now);
         else if (gossip.RingRequest)
         {
             if (!Ring.IsEmpty)
-                Send(from, CurrentGossip());
+                SendGossip(from);
             else
                 EstablishRing(now);
         }
     }
 
-    private void OnRing(PeerName from, RingData ring, TimeSpan now)
+    /// <returns>Whether the sender has been sent our gossip already.</returns>
+    private bool OnRing(PeerName from, Gossip gossip, RingData ring, TimeSpan now)
     {
+        if (!HoldsBaseOf(from, gossip, ring))
+        {
+            // We lack what the delta builds on (we restarted, or a message was lost): our gossip tells
+            // the sender how much we hold, and the request makes it answer from there.
+            SendGossip(from, ringRequest: true);
+            return true;
+        }
         var wasEmpty = Ring.IsEmpty;
         var result = Ownership.Merge(ring);
-        // A whole ring merged without refusal is the sender's confirmation for held-back ranges.
-        if (result.Error is null && !ring.IsDelta && Confirmed(from) && !result.Updated)
+        if (result.Error is null)
+            RecordHeard(from, gossip);
+        // A ring merged without refusal (whole, or a delta over what we held) is the sender's
+        // confirmation for held-back ranges.
+        if (result.Error is null && Confirmed(from) && !result.Updated)
             RetryPending(now, tick: false);
         if (result.Error is { } error)
         {
@@ -82,10 +108,10 @@ public sealed partial class Allocator
             Log(LogLevel.Error, $"Refused the ring from {NameOf(from)}: {error.Message}");
             if (error.Kind == RingMergeErrorKind.TakenOver)
                 BecomeRemoved($"{NameOf(from)} holds a newer owner for a range this peer uses");
-            return;
+            return false;
         }
         if (!result.Updated)
-            return;
+            return false;
         _effects.SnapshotChanged = true;
         if (wasEmpty)
         {
@@ -95,9 +121,11 @@ public sealed partial class Allocator
         }
         RetakeRemovedPeers();
         // Relay: peers that are not connected to the sender hear it from us.
-        if (!Fire(FaultPoint.SkipRelay))
-            Broadcast(CurrentGossip());
+        var relayed = !Fire(FaultPoint.SkipRelay);
+        if (relayed)
+            BroadcastGossip();
         RetryPending(now, tick: false);
+        return relayed && _reachable.Contains(from);
     }
 
     private void OnSpaceRequest(PeerName from, AddressRange range)
@@ -116,10 +144,10 @@ public sealed partial class Allocator
         {
             Log(LogLevel.Debug, $"Donated {donated} to {NameOf(from)}");
             _effects.SnapshotChanged = true;
-            Broadcast(CurrentGossip());
+            BroadcastGossip();
             return;
         }
-        Send(from, CurrentGossip());
+        SendGossip(from);
         Send(from, new SpaceRequestDenied(range));
     }
 

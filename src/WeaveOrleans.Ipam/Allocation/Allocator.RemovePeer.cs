@@ -34,10 +34,11 @@ public sealed partial class Allocator
             return new Outcome.Failed($"Cannot remove {NameOf(victim)}: {NameOf(remover)} has already removed it and taken over its ranges (if {NameOf(remover)} is dead too, remove it first)");
         var taken = TakeOverHeld(victim);
         _removed[victim] = Self;
+        MetaChanged();
         Confirmed(victim);
         _effects.SnapshotChanged = true;
         Log(LogLevel.Info, $"Took over {taken} addresses from removed peer {NameOf(victim)}");
-        Broadcast(CurrentGossip());
+        BroadcastGossip();
         RetryPending(now, tick: false);
         return new Outcome.Ok(Text: $"{taken} IPs taken over from {nameOrNickname}\n");
     }
@@ -54,8 +55,10 @@ public sealed partial class Allocator
     /// Grow-only union. Two removers of one peer (rmpeer run on two hosts at once) settle on the same
     /// answer everywhere: the lower peer name.
     /// </summary>
-    private void MergeRemovals(IReadOnlyDictionary<PeerName, PeerName> incoming)
+    /// <returns>Whether anything was new.</returns>
+    private bool MergeRemovals(IReadOnlyDictionary<PeerName, PeerName> incoming)
     {
+        var changed = false;
         foreach (var (victim, remover) in incoming)
         {
             if (_removed.TryGetValue(victim, out var known) && known <= remover)
@@ -64,8 +67,10 @@ public sealed partial class Allocator
                 Log(LogLevel.Warning, $"{NameOf(victim)} was removed by both {NameOf(known)} and {NameOf(remover)}");
             _removed[victim] = remover;
             _effects.SnapshotChanged = true;
+            changed = true;
             Confirmed(victim);
         }
+        return changed;
     }
 
     /// <summary>

@@ -27,12 +27,13 @@ public sealed partial class Allocator
         Ownership.HandOver(heir);
         // Recorded like a removal: the heir owns what still names this peer, and nobody may rmpeer it.
         _removed[Self] = heir;
+        MetaChanged();
         _owned.Clear();
         _holders.Clear();
         _dead.Clear();
         _effects.SnapshotChanged = true;
         Log(LogLevel.Info, $"Handed every range to {NameOf(heir)}");
-        Broadcast(CurrentGossip());
+        BroadcastGossip();
         return heir;
     }
 

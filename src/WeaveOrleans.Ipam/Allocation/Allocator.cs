@@ -41,6 +41,7 @@ public sealed partial class Allocator
         Self = self;
         Nickname = nickname;
         _random = random;
+        _epoch = (ulong)random.NextInt64();
         Ownership = new RingSpace(config.Range.Range, self);
         _nicknames[self] = nickname;
         // A first snapshot goes out with the first flush, so rows are never persisted without one
@@ -102,17 +103,6 @@ public sealed partial class Allocator
                 break;
         }
     }
-
-    /// <summary>This peer's own gossip: the ring once there is one, else the consensus state.</summary>
-    /// <remarks>A peer that knows it was removed shares only the removed list: its ring is stale.</remarks>
-    internal Gossip CurrentGossip(bool ringRequest = false) =>
-        new(_nicknames.ToImmutableDictionary(),
-            Ring.IsEmpty && !RemovedFromNetwork ? _paxos is Elector ? _paxos.State : null : null,
-            Ring.IsEmpty || RemovedFromNetwork ? null : Ring.ToData(),
-            _removed.ToImmutableDictionary(),
-            ringRequest);
-
-    private void Broadcast(PeerMessage message) => _effects.Messages.Add(new Outgoing(null, message));
 
     private void Send(PeerName to, PeerMessage message) => _effects.Messages.Add(new Outgoing(to, message));
 

@@ -10,7 +10,7 @@ namespace WeaveOrleans.Ipam.Encoding;
 /// </summary>
 public static class MessageCodec
 {
-    public const byte FormatVersion = 1;
+    public const byte FormatVersion = 2;
 
     /// <summary>The longest nickname, in UTF-8 bytes, that gossip carries.</summary>
     public const int MaxNicknameBytes = NicknameCodec.MaxBytes;
@@ -88,7 +88,23 @@ public static class MessageCodec
             RingCodec.Write(w, ring);
         RemovalCodec.Write(w, gossip.Removed);
         w.Bool(gossip.RingRequest);
+        WriteStamp(w, gossip.RingAt);
+        w.Var(gossip.DeltaBase);
+        WriteStamp(w, gossip.Heard);
     }
+
+    private static void WriteStamp(WireWriter w, RingStamp? stamp)
+    {
+        w.Bool(stamp is not null);
+        if (stamp is { } s)
+        {
+            w.Var(s.Epoch);
+            w.Var(s.Stamp);
+        }
+    }
+
+    private static RingStamp? ReadStamp(ref WireReader r) =>
+        r.Bool() ? new RingStamp(r.Var64(), r.Var64()) : null;
 
     private static Gossip ReadGossip(ref WireReader r)
     {
@@ -96,6 +112,10 @@ public static class MessageCodec
         PaxosState? paxos = r.Bool() ? PaxosCodec.Read(ref r) : null;
         RingData? ring = r.Bool() ? RingCodec.Read(ref r) : null;
         var removed = RemovalCodec.Read(ref r);
-        return new Gossip(nicknames, paxos, ring, removed, r.Bool());
+        var ringRequest = r.Bool();
+        var ringAt = ReadStamp(ref r);
+        var deltaBase = r.Var64();
+        var heard = ReadStamp(ref r);
+        return new Gossip(nicknames, paxos, ring, removed, ringRequest, ringAt, deltaBase, heard);
     }
 }

@@ -9,4 +9,10 @@ public sealed partial class Ring
     /// </summary>
     public RingData DeltaSince(ulong stamp) =>
         new(Universe, [], [.. _slots.Where(s => s.Stamp > stamp).Select(s => s.Entry)], IsDelta: true);
+
+    /// <summary>
+    /// Moves the change stamp on without changing an entry, for news that travels with the ring but is
+    /// not part of it (nicknames, removals): a peer that holds a later stamp then has that news too.
+    /// </summary>
+    public ulong Touch() => ++ChangeStamp;
 }

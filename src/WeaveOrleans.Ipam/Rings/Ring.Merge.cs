@@ -22,6 +22,9 @@ public sealed partial class Ring
             return new RingMergeResult(false, invalid);
         if (incoming.IsDelta && IsEmpty && !incoming.IsEmpty)
             return RingMergeResult.Fail(RingMergeErrorKind.DeltaWithoutBase, "Received a ring delta before the whole ring");
+        // Idle gossip is an empty delta: nothing to walk.
+        if (incoming.IsDelta && incoming.IsEmpty)
+            return new RingMergeResult(false, null);
 
         var walk = new MergeWalk(this, hasAllocations, ChangeStamp + 1);
         if (walk.Run(incoming.Entries) is { } error)

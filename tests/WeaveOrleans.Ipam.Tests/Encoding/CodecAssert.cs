@@ -40,6 +40,9 @@ internal static class CodecAssert
         Same(g.Ring, d.Ring);
         Assert.Equal(g.Removed.OrderBy(kv => kv.Key), d.Removed.OrderBy(kv => kv.Key));
         Assert.Equal(g.RingRequest, d.RingRequest);
+        Assert.Equal(g.RingAt, d.RingAt);
+        Assert.Equal(g.DeltaBase, d.DeltaBase);
+        Assert.Equal(g.Heard, d.Heard);
     }
 
     public static void Same(AllocatorSnapshot expected, AllocatorSnapshot actual)

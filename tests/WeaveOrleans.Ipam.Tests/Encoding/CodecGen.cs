@@ -68,9 +68,12 @@ internal static class CodecGen
     public static readonly Gen<ImmutableDictionary<PeerName, PeerName>> Removals =
         Gen.Select(Peers, Peer, (victims, other) => victims.ToImmutableDictionary(v => v, v => v.Value % 2 == 0 ? other : v));
 
+    public static readonly Gen<RingStamp?> Stamp =
+        Gen.Select(Gen.ULong, Gen.ULong, Gen.Int[0, 9], (epoch, stamp, absent) => absent < 3 ? null : (RingStamp?)new RingStamp(epoch, stamp));
+
     public static readonly Gen<Gossip> Gossip =
-        Gen.Select(Nicknames, Paxos.Null(0.4), Ring.Null(0.4), Removals, Gen.Bool,
-            (nicknames, paxos, ring, removed, request) => new Gossip(nicknames, paxos, ring, removed, request));
+        Gen.Select(Gen.Select(Nicknames, Paxos.Null(0.4), Ring.Null(0.4), Removals, Gen.Bool), Stamp, Gen.ULong, Stamp,
+            (g, ringAt, deltaBase, heard) => new Gossip(g.Item1, g.Item2, g.Item3, g.Item4, g.Item5, ringAt, deltaBase, heard));
 
     public static readonly Gen<PeerMessage> Message = Gen.OneOf<PeerMessage>(
         Gossip.Select(g => (PeerMessage)g),

@@ -35,7 +35,7 @@ public class MessageCodecTests
         Assert.Equal("gossip", MessageCodec.KindOf(MessageCodec.Encode(gossip)));
         Assert.Equal("malformed", MessageCodec.KindOf([0x57, 0x01]));
         Assert.Equal("malformed", MessageCodec.KindOf([0x52, 0x01, 0x00]));
-        Assert.Equal("malformed", MessageCodec.KindOf([0x57, 0x01, 0x09]));
+        Assert.Equal("malformed", MessageCodec.KindOf([0x57, 0x02, 0x09]));
     }
 
     [Fact]
@@ -62,25 +62,29 @@ public class MessageCodecTests
     [Fact]
     public void Golden_space_request_bytes_pin_the_format()
     {
-        byte[] expected = [0x57, 0x01, 0x01, .. TenZero, 0x04];
+        byte[] expected = [0x57, 0x02, 0x01, .. TenZero, 0x04];
         Assert.Equal(expected, MessageCodec.Encode(new SpaceRequest(Slash30)));
         Assert.Equal(new SpaceRequest(Slash30), MessageCodec.Decode(expected));
-        Assert.Equal(new SpaceRequestDenied(Slash30), MessageCodec.Decode([0x57, 0x01, 0x02, .. TenZero, 0x04]));
+        Assert.Equal(new SpaceRequestDenied(Slash30), MessageCodec.Decode([0x57, 0x02, 0x02, .. TenZero, 0x04]));
     }
 
     [Fact]
     public void Golden_gossip_bytes_pin_the_format_including_the_embedded_ring()
     {
         var ring = new RingData(Slash30, [A], [new RingEntry(Slash30.Start, A, 1, 4)]);
-        var gossip = new Gossip(ImmutableDictionary<PeerName, string>.Empty.Add(A, "é"), null, ring, ImmutableDictionary<PeerName, PeerName>.Empty.Add(B, A));
+        var gossip = new Gossip(ImmutableDictionary<PeerName, string>.Empty.Add(A, "é"), null, ring, ImmutableDictionary<PeerName, PeerName>.Empty.Add(B, A),
+            RingAt: new RingStamp(5, 7), DeltaBase: 3, Heard: new RingStamp(9, 300));
         byte[] expected =
         [
-            0x57, 0x01, 0x00,
+            0x57, 0x02, 0x00,
             0x01, 0x0A, 0x02, 0xC3, 0xA9,
             0x00,
             0x01, 0x00, .. TenZero, 0x04, 0x01, 0x0A, 0x01, 0x0A, 0x01, 0x00, 0x00, 0x01, 0x04,
             0x01, 0x0B, 0x0A,
             0x00,
+            0x01, 0x05, 0x07,
+            0x03,
+            0x01, 0x09, 0xAC, 0x02,
         ];
         Assert.Equal(expected, MessageCodec.Encode(gossip));
         CodecAssert.Same(gossip, MessageCodec.Decode(expected));
@@ -90,31 +94,31 @@ public class MessageCodecTests
     public void A_newer_format_version_is_refused_with_a_message_naming_it()
     {
         byte[] bytes = [.. MessageCodec.Encode(new SpaceRequest(Slash30))];
-        bytes[1] = 2;
+        bytes[1] = MessageCodec.FormatVersion + 1;
         var error = Assert.Throws<InvalidDataException>(() => MessageCodec.Decode(bytes));
-        Assert.Contains("format version 2", error.Message);
+        Assert.Contains($"format version {MessageCodec.FormatVersion + 1}", error.Message);
         Assert.Contains("newer", error.Message);
     }
 
     [Fact]
     public void An_unknown_message_type_is_refused() =>
         Assert.Contains("unknown message type 3",
-            Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x01, 0x03, .. TenZero, 0x04])).Message);
+            Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x02, 0x03, .. TenZero, 0x04])).Message);
 
     [Fact]
     public void An_empty_requested_range_is_refused() =>
-        Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x01, 0x01, .. TenZero, 0x00]));
+        Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x02, 0x01, .. TenZero, 0x00]));
 
     [Fact]
     public void A_range_wrapping_past_the_top_of_the_address_line_is_refused()
     {
         byte[] top = [.. Enumerable.Repeat((byte)0xFF, 18), 0x03];
-        Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x01, 0x01, .. top, 0x01]));
+        Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x02, 0x01, .. top, 0x01]));
     }
 
     [Fact]
     public void A_nickname_that_is_not_utf8_is_refused() =>
-        Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x01, 0x00, 0x01, 0x0A, 0x01, 0xFF, 0x00, 0x00, 0x00, 0x00]));
+        Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x02, 0x00, 0x01, 0x0A, 0x01, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]));
 
     [Fact]
     public void A_nickname_longer_than_the_bound_is_refused_by_both_sides()
@@ -122,7 +126,7 @@ public class MessageCodecTests
         var name = new string('x', MessageCodec.MaxNicknameBytes + 1);
         var gossip = new Gossip(ImmutableDictionary<PeerName, string>.Empty.Add(A, name), null, null, []);
         Assert.Throws<ArgumentException>(() => MessageCodec.Encode(gossip));
-        byte[] bytes = [0x57, 0x01, 0x00, 0x01, 0x0A, 0x80, 0x02, .. System.Text.Encoding.UTF8.GetBytes(name), 0x00, 0x00, 0x00, 0x00];
+        byte[] bytes = [0x57, 0x02, 0x00, 0x01, 0x0A, 0x80, 0x02, .. System.Text.Encoding.UTF8.GetBytes(name), 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00];
         Assert.Throws<InvalidDataException>(() => MessageCodec.Decode(bytes));
     }
 }
