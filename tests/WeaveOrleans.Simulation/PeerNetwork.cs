@@ -113,7 +113,7 @@ public sealed class PeerNetwork(int seed)
     public void Flush(SimPeer peer)
     {
         var effects = peer.Allocator.TakeEffects();
-        foreach (var log in effects.Log.Where(l => l.Level >= LogLevel.Info))
+        foreach (var log in effects.Log.Where(l => l.Level >= (Environment.GetEnvironmentVariable("SIM_DEBUG") is null ? LogLevel.Info : LogLevel.Debug)))
             Note($"  {peer.Nickname} says: {log.Message}");
         foreach (var outgoing in peer.Absorb(effects))
         {

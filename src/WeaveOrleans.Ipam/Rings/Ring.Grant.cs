@@ -7,9 +7,14 @@ public sealed partial class Ring
 {
     /// <summary>
     /// Hands <paramref name="range"/>, which this peer owns, to <paramref name="peer"/>. Inserts at most
-    /// two tokens: one at the start (version 0, or an update of an existing token) and one at the end
-    /// so that whatever lies beyond stays this peer's.
+    /// two tokens: one at the start (or an update of an existing token) and one at the end so that
+    /// whatever lies beyond stays this peer's.
     /// </summary>
+    /// <remarks>
+    /// A new token takes the version its covering entry moves to, not 0 as in Weave: an earlier owner
+    /// of that entry (since removed, its last grant never heard) may have put a token at the same
+    /// address, and the later grant must win everywhere instead of tying with it.
+    /// </remarks>
     public void GrantRangeToHost(AddressRange range, PeerName peer)
     {
         if (range.IsEmpty || !Universe.Contains(range))
@@ -27,6 +32,7 @@ public sealed partial class Ring
                 $"cannot grant {range}: {_slots[notMine].Entry.Token} belongs to {_slots[notMine].Entry.Peer}, not {Local}");
 
         var stamp = ++ChangeStamp;
+        var endVersion = _slots[IndexCovering(end - 1)].Entry.Version + 1;
         var length = range.Size;
         var startFree = UInt128.Min(Distance(start, NextToken(preceding)), length);
         int pos;
@@ -39,7 +45,7 @@ public sealed partial class Ring
         {
             var before = _slots[preceding].Entry;
             pos = IndexOfFirstAbove(start);
-            _slots.Insert(pos, new Slot(new RingEntry(start, peer, 0, startFree), stamp));
+            _slots.Insert(pos, new Slot(new RingEntry(start, peer, before.Version + 1, startFree), stamp));
             var beforeIndex = pos == 0 ? _slots.Count - 1 : pos - 1;
             Update(beforeIndex, Local, UInt128.Min(before.Free, Distance(before.Token, start)), stamp);
         }
@@ -56,7 +62,7 @@ public sealed partial class Ring
             return;
         var at = IndexOfFirstAbove(endToken);
         var next = _slots[at % _slots.Count].Entry.Token;
-        _slots.Insert(at, new Slot(new RingEntry(endToken, Local, 0, Distance(endToken, next)), stamp));
+        _slots.Insert(at, new Slot(new RingEntry(endToken, Local, endVersion, Distance(endToken, next)), stamp));
     }
 
     /// <summary>Changes an entry's owner and free count, bumping its version so the change wins merges.</summary>

@@ -7,11 +7,12 @@ namespace WeaveOrleans.Ipam.Tests.Rings;
 public class RingGrantTests
 {
     [Fact]
-    public void Grant_split_matches_the_reference_vector()
+    public void Grant_split_matches_the_reference_vector_but_for_the_versions_of_new_tokens()
     {
+        // Weave's TestGrantSplit gives the new tokens version 0; here they take the covering entry's new version.
         var ring = RingOf(1, E("10.0.0.0", 1, 0, 256));
         ring.GrantRangeToHost(R("10.0.0.10", "10.0.0.245"), P(2));
-        Assert.Equal([E("10.0.0.0", 1, 1, 10), E("10.0.0.10", 2, 0, 235), E("10.0.0.245", 1, 0, 11)], ring.Entries());
+        Assert.Equal([E("10.0.0.0", 1, 1, 10), E("10.0.0.10", 2, 1, 235), E("10.0.0.245", 1, 1, 11)], ring.Entries());
     }
 
     [Fact]
@@ -28,7 +29,7 @@ public class RingGrantTests
         var ring = RingOf(1, E("10.0.0.0", 1, 0, 64), E("10.0.0.64", 1, 2, 64), E("10.0.0.128", 1, 0, 128));
         ring.GrantRangeToHost(R("10.0.0.32", "10.0.0.160"), P(2));
         Assert.Equal(
-            [E("10.0.0.0", 1, 1, 32), E("10.0.0.32", 2, 0, 32), E("10.0.0.64", 2, 3, 64), E("10.0.0.128", 2, 1, 32), E("10.0.0.160", 1, 0, 96)],
+            [E("10.0.0.0", 1, 1, 32), E("10.0.0.32", 2, 1, 32), E("10.0.0.64", 2, 3, 64), E("10.0.0.128", 2, 1, 32), E("10.0.0.160", 1, 1, 96)],
             ring.Entries());
         Assert.Equal([R("10.0.0.32", "10.0.0.160")], ring.OwnedRangesOf(P(2)));
     }
@@ -38,7 +39,7 @@ public class RingGrantTests
     {
         var ring = RingOf(1, E("10.0.0.0", 1, 0, 256));
         ring.GrantRangeToHost(R("10.0.0.128", "10.0.1.0"), P(2));
-        Assert.Equal([E("10.0.0.0", 1, 1, 128), E("10.0.0.128", 2, 0, 128)], ring.Entries());
+        Assert.Equal([E("10.0.0.0", 1, 1, 128), E("10.0.0.128", 2, 1, 128)], ring.Entries());
     }
 
     [Fact]
@@ -102,5 +103,35 @@ public class RingGrantTests
         Assert.Equal(ring.ChoosePeersToAskForSpace(Universe, new Random(7)), ring.ChoosePeersToAskForSpace(Universe, new Random(7)));
         var firsts = Enumerable.Range(0, 200).Count(s => ring.ChoosePeersToAskForSpace(Universe, new Random(s))[0] == P(3));
         Assert.True(firsts > 180, $"the peer with 100x the free space came first only {firsts} of 200 times");
+    }
+
+    /// <summary>
+    /// Seed 19180 of the simulator: peer 3 granted 64-128 to peer 6 and died before anyone heard; peer 7
+    /// took its ranges over with rmpeer and later, as owner, granted the same part to peer 8. Two
+    /// tokens for one address at one version, each naming a peer that may not take it by tie-break:
+    /// rings never converged. A later grant must carry a newer version than any token its covering
+    /// entry's earlier owners can have made.
+    /// </summary>
+    [Fact]
+    public void A_token_granted_again_by_a_later_owner_wins_over_a_stale_one_everywhere()
+    {
+        var origin = new[] { E("10.0.0.0", 3, 0, 256) };
+        var stale = RingOf(3, origin);
+        stale.GrantRangeToHost(R("10.0.0.64", "10.0.0.128"), P(6));
+
+        var later = RingOf(7, origin);
+        later.Transfer(P(3), P(7));
+        later.GrantRangeToHost(R("10.0.0.64", "10.0.0.128"), P(8));
+
+        // Peer 8 heard the dead peer's stale ring first; peer 6 heard the later one first.
+        var at8 = RingOf(8, [.. stale.Entries]);
+        var at6 = RingOf(6, [.. later.Entries]);
+        foreach (var ring in new[] { at8, at6 })
+        {
+            Assert.Null(ring.Merge(Data([.. later.Entries]), NoAllocations).Error);
+            Assert.Null(ring.Merge(Data([.. stale.Entries]), NoAllocations).Error);
+        }
+        Assert.Equal(at6.Entries(), at8.Entries());
+        Assert.Equal(P(8), at8.Owner(A("10.0.0.100")));
     }
 }
