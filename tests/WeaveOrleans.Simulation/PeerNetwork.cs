@@ -28,6 +28,9 @@ public sealed class PeerNetwork(int seed)
     /// <summary>Chance that a delivered message is delivered again later.</summary>
     public double DuplicateProbability { get; set; }
 
+    /// <summary>Engine log lines at this level and above go into <see cref="Trace"/>.</summary>
+    public LogLevel TraceLevel { get; set; } = LogLevel.Info;
+
     /// <summary>Events worth reading when a seed fails.</summary>
     public List<string> Trace { get; } = [];
 
@@ -113,7 +116,7 @@ public sealed class PeerNetwork(int seed)
     public void Flush(SimPeer peer)
     {
         var effects = peer.Allocator.TakeEffects();
-        foreach (var log in effects.Log.Where(l => l.Level >= (Environment.GetEnvironmentVariable("SIM_DEBUG") is null ? LogLevel.Info : LogLevel.Debug)))
+        foreach (var log in effects.Log.Where(l => l.Level >= TraceLevel))
             Note($"  {peer.Nickname} says: {log.Message}");
         foreach (var outgoing in peer.Absorb(effects))
         {

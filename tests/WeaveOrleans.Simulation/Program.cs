@@ -20,6 +20,7 @@ for (var i = 0; i < args.Length; i++)
             options = options with { MinPeers = int.Parse(parts[0]), MaxPeers = int.Parse(parts[^1]) };
             break;
         case "--verbose": verbose = true; break;
+        case "--debug": options = options with { TraceLevel = WeaveOrleans.Ipam.Allocation.LogLevel.Debug }; break;
         case "--help" or "-h":
             Console.WriteLine("""
                 WeaveOrleans simulator: real IPAM engines, a simulated network, clock and disk, one seed per run.
@@ -28,6 +29,7 @@ for (var i = 0; i < args.Length; i++)
                   --steps N      steps per seed (default 300)
                   --peers A..B   peers per seed (default 3..7)
                   --verbose      print the trace of every failing seed
+                  --debug        put the engines' debug lines (donations and the like) in traces too
                 Exit code 1 if any seed breaks a check; the failing seed is printed so it can be replayed.
                 """);
             return 0;

@@ -11,4 +11,7 @@ public sealed record SimulationOptions
 
     /// <summary>Gossip rounds allowed after the faults stop before peers must agree.</summary>
     public int ConvergenceRounds { get; init; } = 12;
+
+    /// <summary>Engine log lines at this level and above go into the trace (Debug shows donations).</summary>
+    public Ipam.Allocation.LogLevel TraceLevel { get; init; } = Ipam.Allocation.LogLevel.Info;
 }

@@ -31,7 +31,7 @@ public sealed partial class SimulationRun
         _seed = seed;
         _options = options;
         _random = new Random(seed);
-        _net = new PeerNetwork(_random.Next());
+        _net = new PeerNetwork(_random.Next()) { TraceLevel = options.TraceLevel };
         if (_random.Next(4) == 0)
         {
             _faultPoints = new SeededFaultPoints(new Random(_random.Next()), 0.05);
