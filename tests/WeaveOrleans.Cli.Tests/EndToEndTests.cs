@@ -41,6 +41,19 @@ public sealed class LaunchedDaemon : IAsyncDisposable
 
     public static async Task<LaunchedDaemon> Start(string range, string? dockerEndpoint, DaemonLaunchOptions options)
     {
+        var daemon = Prepare(range, dockerEndpoint, options);
+        var (code, output, error) = await daemon.Launch();
+        if (code != 0)
+        {
+            await daemon.DisposeAsync();
+            throw new InvalidOperationException($"launch failed ({code}): {error}{output}");
+        }
+        return daemon;
+    }
+
+    /// <summary>Settles data dir, ports and launch arguments without launching.</summary>
+    public static LaunchedDaemon Prepare(string range, string? dockerEndpoint, DaemonLaunchOptions options)
+    {
         ArgumentNullException.ThrowIfNull(options);
         var dll = CliRunner.WeaverDll();
         if (!File.Exists(dll))
@@ -61,17 +74,15 @@ public sealed class LaunchedDaemon : IAsyncDisposable
         }
         launch.AddRange(options.ExtraLaunchArgs);
         launch.AddRange(options.Peers);
-        var daemon = new LaunchedDaemon(cli, dir, common, [.. launch], dockerEndpoint) { PeerPort = peerPort };
-        var (code, output, error) = await daemon.Launch();
-        if (code != 0)
-        {
-            await daemon.DisposeAsync();
-            throw new InvalidOperationException($"launch failed ({code}): {error}{output}");
-        }
-        return daemon;
+        return new LaunchedDaemon(cli, dir, common, [.. launch], dockerEndpoint) { PeerPort = peerPort };
     }
 
     public Task<(int Code, string Out, string Err)> Launch() => Run(["launch", .. _launchArgs]);
+
+    /// <summary><c>weave launch --foreground</c>: completes when the daemon exits.</summary>
+    public Task<(int Code, string Out, string Err)> LaunchInForeground() => Run(["launch", "--foreground", .. _launchArgs]);
+
+    public string PidFile => Path.Combine(Directory.FullName, "weaver.pid");
 
     public Task<(int Code, string Out, string Err)> Run(params string[] args) => Cli.Run([.. args, .. Common]);
 
@@ -177,6 +188,31 @@ public class EndToEndTests
         Assert.False(File.Exists(Path.Combine(d.Directory.FullName, "peername")));
         Assert.False(File.Exists(Path.Combine(d.Directory.FullName, "weaver.pid")));
         Assert.Equal(1, (await d.Run("status")).Code);
+    }
+
+    [Fact]
+    public async Task Launch_in_the_foreground_serves_until_stopped()
+    {
+        await using var d = LaunchedDaemon.Prepare("10.248.0.0/24", null, new DaemonLaunchOptions());
+        var foreground = d.LaunchInForeground();
+        var clock = Stopwatch.StartNew();
+        while ((await d.Run("status")).Code != 0)
+        {
+            if (foreground.IsCompleted)
+                Assert.Fail($"the foreground launch returned: {(await foreground).Err}");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), "the foreground daemon did not answer weave status within 90 s");
+            await Task.Delay(TimeSpan.FromMilliseconds(200));
+        }
+        Assert.False(foreground.IsCompleted);
+        Assert.True(File.Exists(d.PidFile));
+        var prime = await d.Run("prime");
+        Assert.True(prime.Code == 0, prime.Err);
+
+        var stop = await d.Run("stop");
+        Assert.True(stop.Code == 0, stop.Err);
+        var (code, _, err) = await foreground.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(code == 0, err);
+        Assert.False(File.Exists(d.PidFile));
     }
 
     [SkippableFact]
