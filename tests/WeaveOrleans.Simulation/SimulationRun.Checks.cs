@@ -84,6 +84,10 @@ public sealed partial class SimulationRun
         for (var round = 0; round < _options.ConvergenceRounds && !converged; round++)
         {
             _net.Tick();
+            // After an rmpeer of a peer that came back, conflicts surface as gossip spreads (a peer
+            // that took space from the returned one stops); the operator resets what says so.
+            if (_removedThenBack.Count > 0)
+                ResetTheRemoved();
             RemoveTheGone();
             converged = Agreed();
         }
