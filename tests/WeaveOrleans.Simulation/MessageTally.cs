@@ -11,6 +11,7 @@ public sealed class MessageTally
 
     public static string KindOf(PeerMessage message) => message switch
     {
+        Gossip { Ring: null, Paxos: not null } => "consensus gossip",
         Gossip { Ring: null } => "gossip without ring",
         Gossip { Ring.IsDelta: true } => "ring delta",
         Gossip => "whole ring",

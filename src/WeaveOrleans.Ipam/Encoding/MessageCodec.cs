@@ -22,16 +22,20 @@ public static class MessageCodec
         Gossip = 0,
         SpaceRequest = 1,
         SpaceRequestDenied = 2,
+
+        /// <summary>Gossip whose ring is a delta: its own kind so that counters tell deltas from whole rings without decoding.</summary>
+        GossipDelta = 3,
     }
 
     /// <summary>
     /// The kind of an encoded message, read from its header without decoding it, for per-kind
-    /// counters: "gossip", "space-request", "space-request-denied", or "malformed".
+    /// counters: "gossip", "gossip-delta", "space-request", "space-request-denied", or "malformed".
     /// </summary>
     public static string KindOf(ReadOnlySpan<byte> encoded) =>
         encoded.Length < 3 || encoded[0] != Magic ? "malformed" : (Kind)encoded[2] switch
         {
             Kind.Gossip => "gossip",
+            Kind.GossipDelta => "gossip-delta",
             Kind.SpaceRequest => "space-request",
             Kind.SpaceRequestDenied => "space-request-denied",
             _ => "malformed",
@@ -44,7 +48,7 @@ public static class MessageCodec
         switch (message)
         {
             case Gossip gossip:
-                w.Byte((byte)Kind.Gossip);
+                w.Byte((byte)(gossip.Ring is { IsDelta: true } ? Kind.GossipDelta : Kind.Gossip));
                 WriteGossip(w, gossip);
                 break;
             case SpaceRequest request:
@@ -68,7 +72,8 @@ public static class MessageCodec
         r.Header(Magic, FormatVersion);
         PeerMessage message = r.Byte() switch
         {
-            (byte)Kind.Gossip => ReadGossip(ref r),
+            (byte)Kind.Gossip => ReadGossip(ref r, delta: false),
+            (byte)Kind.GossipDelta => ReadGossip(ref r, delta: true),
             (byte)Kind.SpaceRequest => new SpaceRequest(r.Range()),
             (byte)Kind.SpaceRequestDenied => new SpaceRequestDenied(r.Range()),
             var kind => throw r.Invalid($"unknown message type {kind}"),
@@ -106,11 +111,13 @@ public static class MessageCodec
     private static RingStamp? ReadStamp(ref WireReader r) =>
         r.Bool() ? new RingStamp(r.Var64(), r.Var64()) : null;
 
-    private static Gossip ReadGossip(ref WireReader r)
+    private static Gossip ReadGossip(ref WireReader r, bool delta)
     {
         var nicknames = NicknameCodec.Read(ref r);
         PaxosState? paxos = r.Bool() ? PaxosCodec.Read(ref r) : null;
         RingData? ring = r.Bool() ? RingCodec.Read(ref r) : null;
+        if ((ring?.IsDelta ?? false) != delta)
+            throw r.Invalid(delta ? "delta gossip without a delta ring" : "gossip with a delta ring under the whole-ring kind");
         var removed = RemovalCodec.Read(ref r);
         var ringRequest = r.Bool();
         var ringAt = ReadStamp(ref r);

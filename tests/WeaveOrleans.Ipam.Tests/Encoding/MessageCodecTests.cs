@@ -33,6 +33,8 @@ public class MessageCodecTests
         Assert.Equal("space-request-denied", MessageCodec.KindOf(MessageCodec.Encode(new SpaceRequestDenied(Slash30))));
         var gossip = new Gossip(ImmutableDictionary<PeerName, string>.Empty, null, null, ImmutableDictionary<PeerName, PeerName>.Empty);
         Assert.Equal("gossip", MessageCodec.KindOf(MessageCodec.Encode(gossip)));
+        var delta = gossip with { Ring = new RingData(Slash30, [], [new RingEntry(Slash30.Start, A, 2, 3)], IsDelta: true) };
+        Assert.Equal("gossip-delta", MessageCodec.KindOf(MessageCodec.Encode(delta)));
         Assert.Equal("malformed", MessageCodec.KindOf([0x57, 0x01]));
         Assert.Equal("malformed", MessageCodec.KindOf([0x52, 0x01, 0x00]));
         Assert.Equal("malformed", MessageCodec.KindOf([0x57, 0x02, 0x09]));
@@ -53,7 +55,7 @@ public class MessageCodecTests
 
     [Fact]
     public void Random_bytes_decode_or_are_invalid_data() =>
-        Gen.Select(Gen.Byte[0, 3], Gen.Byte.Array[0, 64]).Sample((type, tail) =>
+        Gen.Select(Gen.Byte[0, 4], Gen.Byte.Array[0, 64]).Sample((type, tail) =>
         {
             CodecAssert.DecodesOrRefuses(tail, b => MessageCodec.Decode(b));
             CodecAssert.DecodesOrRefuses([(byte)'W', MessageCodec.FormatVersion, type, .. tail], b => MessageCodec.Decode(b));
@@ -102,8 +104,22 @@ public class MessageCodecTests
 
     [Fact]
     public void An_unknown_message_type_is_refused() =>
-        Assert.Contains("unknown message type 3",
-            Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x02, 0x03, .. TenZero, 0x04])).Message);
+        Assert.Contains("unknown message type 4",
+            Assert.Throws<InvalidDataException>(() => MessageCodec.Decode([0x57, 0x02, 0x04, .. TenZero, 0x04])).Message);
+
+    [Fact]
+    public void A_gossip_kind_that_does_not_match_its_ring_is_refused()
+    {
+        var whole = new Gossip(ImmutableDictionary<PeerName, string>.Empty, null,
+            new RingData(Slash30, [A], [new RingEntry(Slash30.Start, A, 1, 4)]), ImmutableDictionary<PeerName, PeerName>.Empty);
+        byte[] bytes = [.. MessageCodec.Encode(whole)];
+        bytes[2] = 3;
+        Assert.Contains("delta gossip without a delta ring", Assert.Throws<InvalidDataException>(() => MessageCodec.Decode(bytes)).Message);
+        var delta = whole with { Ring = whole.Ring! with { Seeds = [], IsDelta = true } };
+        bytes = [.. MessageCodec.Encode(delta)];
+        bytes[2] = 0;
+        Assert.Contains("whole-ring kind", Assert.Throws<InvalidDataException>(() => MessageCodec.Decode(bytes)).Message);
+    }
 
     [Fact]
     public void An_empty_requested_range_is_refused() =>
