@@ -375,7 +375,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         return task;
     }
 
-    private async Task Release(Task commit, Task previous, List<(PeerName? To, byte[] Payload, string Kind)> messages, List<Completion> completions)
+    private async Task Release(Task commit, Task previous, List<(PeerName To, byte[] Payload, string Kind)> messages, List<Completion> completions)
     {
         try
         {
@@ -397,12 +397,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
             return;
         }
         foreach (var (to, payload, kind) in messages)
-        {
-            if (to is { } peer)
-                _messenger.Send(peer.ToString(), payload, kind);
-            else
-                _messenger.Broadcast(payload, kind);
-        }
+            _messenger.Send(to.ToString(), payload, kind);
         foreach (var c in completions)
             Answer(c.RequestId, c.Outcome);
     }

@@ -12,9 +12,6 @@ public interface IPeerMessenger
     /// <summary>Queues <paramref name="payload"/> for one connected peer; false when it is not connected.</summary>
     /// <param name="kind">The message kind, for per-kind counters.</param>
     bool Send(string peer, byte[] payload, string kind);
-
-    /// <summary>Queues <paramref name="payload"/> for every connected peer; returns how many.</summary>
-    int Broadcast(byte[] payload, string kind);
 }
 
 /// <summary>A messenger that drops everything: a host with no peer transport (and unit tests).</summary>
@@ -25,6 +22,4 @@ public sealed class NullPeerMessenger : IPeerMessenger
     public IReadOnlyCollection<string> ConnectedPeers => [];
 
     public bool Send(string peer, byte[] payload, string kind) => false;
-
-    public int Broadcast(byte[] payload, string kind) => 0;
 }

@@ -15,7 +15,7 @@ public class ContainerLifecycleTests
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    private static string? Endpoint => Environment.GetEnvironmentVariable("WEAVE_TEST_DOCKER");
+    private static string? Endpoint => TestDocker.Endpoint;
 
     private static readonly DaemonLaunchOptions ShortGrace = new()
     {
@@ -26,34 +26,13 @@ public class ContainerLifecycleTests
         },
     };
 
-    private static void SkipUnlessDocker()
-    {
-        Skip.If(string.IsNullOrEmpty(Endpoint), "WEAVE_TEST_DOCKER is not set");
-        Skip.IfNot(Environment.IsPrivilegedProcess, "needs root");
-    }
+    private static void SkipUnlessDocker() => TestDocker.SkipUnlessAvailable();
 
-    private static string NewBridge() => "wolc" + Random.Shared.Next(0x10000).ToString("x4", CultureInfo.InvariantCulture);
+    private static string NewBridge() => TestDocker.NewBridge("wolc");
 
-    /// <summary>Runs <c>docker -H endpoint ARGS</c>; returns the exit code and what it printed.</summary>
-    private static async Task<(int Code, string Out, string Err)> Docker(params string[] args)
-    {
-        var psi = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-H");
-        psi.ArgumentList.Add(Endpoint!);
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await output, await error);
-    }
+    private static Task<(int Code, string Out, string Err)> Docker(params string[] args) => TestDocker.Run(args);
 
-    private static async Task DockerOk(params string[] args)
-    {
-        var (code, _, err) = await Docker(args);
-        Assert.True(code == 0, $"docker {string.Join(' ', args)}: {err}");
-    }
+    private static Task DockerOk(params string[] args) => TestDocker.Ok(args);
 
     /// <summary>The addresses <c>weave ps</c> shows for a container (empty when it is not listed).</summary>
     private static async Task<string> Addresses(LaunchedDaemon d, string id)

@@ -6,43 +6,26 @@ namespace WeaveOrleans.Cli.Tests;
 /// <summary>Needs root and WEAVE_TEST_DOCKER (a Docker endpoint with the image busybox:weave, e.g. from scripts/docker-test-daemon).</summary>
 public class DockerTests
 {
-    private static string? Endpoint => Environment.GetEnvironmentVariable("WEAVE_TEST_DOCKER");
+    private static string? Endpoint => TestDocker.Endpoint;
 
     private static async Task<string> DockerExec(string container, params string[] command) =>
-        (await DockerCli(["exec", container, .. command])).Out;
-
-    private static async Task<(int Code, string Out)> DockerCli(params string[] args)
-    {
-        var psi = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-H");
-        psi.ArgumentList.Add(Endpoint!);
-        foreach (var a in args)
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEndAsync();
-        var error = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        return (p.ExitCode, await output + await error);
-    }
-
-    private static string NewBridge() => "wotest" + Random.Shared.Next(0x10000).ToString("x4", CultureInfo.InvariantCulture);
+        (await TestDocker.Run(["exec", container, .. command])).Out;
 
     [SkippableFact]
     public async Task Start_starts_a_stopped_container_and_attaches_it()
     {
-        Skip.If(string.IsNullOrEmpty(Endpoint), "WEAVE_TEST_DOCKER is not set");
-        Skip.IfNot(Environment.IsPrivilegedProcess, "needs root");
+        TestDocker.SkipUnlessAvailable();
         await using var d = await LaunchedDaemon.Start("10.251.0.0/24", Endpoint);
-        var bridge = NewBridge();
-        var (created, id) = await DockerCli("create", "--network", "none", "busybox:weave", "sleep", "600");
-        Assert.True(created == 0, id);
+        var bridge = TestDocker.NewBridge("wotest");
+        var (created, id, createError) = await TestDocker.Run("create", "--network", "none", "busybox:weave", "sleep", "600");
+        Assert.True(created == 0, createError);
         id = id.Trim();
         try
         {
             var start = await d.Run("start", "--bridge", bridge, "ip:10.251.0.66/24", id);
             Assert.True(start.Code == 0, start.Err);
             Assert.Equal("10.251.0.66/24\n", start.Out);
-            Assert.Equal("true\n", (await DockerCli("inspect", "-f", "{{.State.Running}}", id)).Out);
+            Assert.Equal("true\n", (await TestDocker.Run("inspect", "-f", "{{.State.Running}}", id)).Out);
             Assert.Contains(id[..12] + " 10.251.0.66/24", (await d.Run("ps")).Out, StringComparison.Ordinal);
             Assert.Contains("inet 10.251.0.66/24", await DockerExec(id, "ip", "-4", "addr", "show", "ethwe"), StringComparison.Ordinal);
 
@@ -53,7 +36,7 @@ public class DockerTests
         }
         finally
         {
-            await DockerCli("rm", "-f", id);
+            await TestDocker.Run("rm", "-f", id);
             await new Docker.NetworkAttacher().DeleteBridge(bridge);
         }
     }
@@ -61,10 +44,9 @@ public class DockerTests
     [SkippableFact]
     public async Task Run_attach_detach_with_docker()
     {
-        Skip.If(string.IsNullOrEmpty(Endpoint), "WEAVE_TEST_DOCKER is not set");
-        Skip.IfNot(Environment.IsPrivilegedProcess, "needs root");
+        TestDocker.SkipUnlessAvailable();
         await using var d = await LaunchedDaemon.Start("10.250.0.0/24", Endpoint);
-        var bridge = NewBridge();
+        var bridge = TestDocker.NewBridge("wotest");
         string? id = null;
         using var docker = new Docker.DockerContainers(new Docker.DockerBridgeOptions { Endpoint = Endpoint });
         try

@@ -193,7 +193,7 @@ public class EndToEndTests
     [Fact]
     public async Task Launch_in_the_foreground_serves_until_stopped()
     {
-        await using var d = LaunchedDaemon.Prepare("10.248.0.0/24", null, new DaemonLaunchOptions());
+        await using var d = LaunchedDaemon.Prepare("10.246.0.0/24", null, new DaemonLaunchOptions());
         var foreground = d.LaunchInForeground();
         var clock = Stopwatch.StartNew();
         while ((await d.Run("status")).Code != 0)

@@ -120,17 +120,9 @@ public sealed class PeerNetwork(int seed)
             Note($"  {peer.Nickname} says: {log.Message}");
         foreach (var outgoing in peer.Absorb(effects))
         {
-            if (outgoing.To is { } to)
-            {
-                var target = Peers.SingleOrDefault(p => p.Name == to);
-                if (target is not null && Connected(peer, target))
-                    _inFlight.Add((peer.Name, to, outgoing.Message));
-            }
-            else
-            {
-                foreach (var target in Peers.Where(p => p != peer && Connected(peer, p)))
-                    _inFlight.Add((peer.Name, target.Name, outgoing.Message));
-            }
+            var target = Peers.SingleOrDefault(p => p.Name == outgoing.To);
+            if (target is not null && Connected(peer, target))
+                _inFlight.Add((peer.Name, outgoing.To, outgoing.Message));
         }
     }
 

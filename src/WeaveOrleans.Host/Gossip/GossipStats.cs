@@ -7,13 +7,11 @@ public sealed class GossipStats
 {
     private readonly ConcurrentDictionary<string, Counters> _byKind = new(StringComparer.Ordinal);
 
-    public void Sent(string kind, int bytes, int copies = 1)
+    public void Sent(string kind, int bytes)
     {
-        if (copies <= 0)
-            return;
         var c = _byKind.GetOrAdd(kind, _ => new Counters());
-        Interlocked.Add(ref c.MessagesSent, copies);
-        Interlocked.Add(ref c.BytesSent, (long)bytes * copies);
+        Interlocked.Increment(ref c.MessagesSent);
+        Interlocked.Add(ref c.BytesSent, bytes);
     }
 
     public void Received(string kind, int bytes)

@@ -158,12 +158,6 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
         return sent;
     }
 
-    public int Broadcast(byte[] payload, string kind)
-    {
-        var count = _transport.Broadcast(payload);
-        _stats.Sent(kind, payload.Length, count);
-        return count;
-    }
 
     [LoggerMessage(LogLevel.Information, "Connected to peer {Peer} at {Address}")]
     private partial void LogConnected(string peer, string address);

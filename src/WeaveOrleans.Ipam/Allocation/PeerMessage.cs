@@ -36,5 +36,5 @@ public sealed record SpaceRequest(AddressRange Range) : PeerMessage;
 /// <summary>I have nothing to give inside <paramref name="Range"/>: ask someone else.</summary>
 public sealed record SpaceRequestDenied(AddressRange Range) : PeerMessage;
 
-/// <summary>A message leaving this peer: to one peer, or to every connected peer when <paramref name="To"/> is null.</summary>
-public readonly record struct Outgoing(PeerName? To, PeerMessage Message);
+/// <summary>A message leaving this peer for one connected peer (gossip too: each peer gets what it lacks).</summary>
+public readonly record struct Outgoing(PeerName To, PeerMessage Message);

@@ -26,7 +26,7 @@ public class DeltaGossipTests
         /// <summary>Messages produced so far and not yet delivered, per receiver.</summary>
         public List<(PeerName To, PeerMessage Message)> Outbox { get; } = [];
 
-        public void Collect() => Outbox.AddRange(Engine.TakeEffects().Messages.Select(m => (m.To!.Value, m.Message)));
+        public void Collect() => Outbox.AddRange(Engine.TakeEffects().Messages.Select(m => (m.To, m.Message)));
 
         /// <summary>Takes the gossip waiting for <paramref name="to"/>, through the wire format.</summary>
         public List<Gossip> TakeGossipFor(Host to)
