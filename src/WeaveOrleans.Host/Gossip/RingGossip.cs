@@ -158,7 +158,6 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
         return sent;
     }
 
-
     [LoggerMessage(LogLevel.Information, "Connected to peer {Peer} at {Address}")]
     private partial void LogConnected(string peer, string address);
 

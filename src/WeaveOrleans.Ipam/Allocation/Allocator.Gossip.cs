@@ -27,45 +27,67 @@ public sealed partial class Allocator
     /// <summary>Gossip to every connected peer, each getting what it lacks.</summary>
     private void BroadcastGossip(bool ringRequest = false)
     {
+        // Peers that acknowledged the same point (the usual case) share one delta.
+        var parts = new GossipParts(this);
         foreach (var peer in _reachable.Order())
-            Send(peer, GossipFor(peer, ringRequest));
+            Send(peer, GossipFor(peer, ringRequest, parts));
     }
 
-    private void SendGossip(PeerName to, bool ringRequest = false) => Send(to, GossipFor(to, ringRequest));
+    private void SendGossip(PeerName to, bool ringRequest = false) => Send(to, GossipFor(to, ringRequest, new GossipParts(this)));
 
     /// <summary>
     /// This peer's gossip for <paramref name="to"/>: the ring once there is one (a delta when the peer
     /// has acknowledged a point of it), else the consensus state.
     /// </summary>
     /// <remarks>A peer that knows it was removed shares only the removed list: its ring is stale.</remarks>
-    internal Gossip GossipFor(PeerName to, bool ringRequest = false)
+    private Gossip GossipFor(PeerName to, bool ringRequest, GossipParts parts)
     {
         var heard = _heard.TryGetValue(to, out var h) ? h : (RingStamp?)null;
         if (Ring.IsEmpty || RemovedFromNetwork)
-            return new(_nicknames.ToImmutableDictionary(),
-                Ring.IsEmpty && !RemovedFromNetwork && _paxos is Consensus.Elector ? _paxos.State : null,
-                null, _removed.ToImmutableDictionary(), ringRequest, Heard: heard);
+            return new(parts.Nicknames, RemovedFromNetwork ? null : (_paxos as Consensus.Elector)?.State,
+                null, parts.Removed, ringRequest, Heard: heard);
 
         var at = new RingStamp(_epoch, Ring.ChangeStamp);
-        if (_acked.TryGetValue(to, out var acked) && acked.Epoch == _epoch && acked.Stamp <= Ring.ChangeStamp)
+        if (_acked.TryGetValue(to, out var acked))
         {
             var metaChanged = _metaStamp > acked.Stamp;
-            return new(metaChanged ? _nicknames.ToImmutableDictionary() : ImmutableDictionary<PeerName, string>.Empty,
-                null, Ring.DeltaSince(acked.Stamp),
-                metaChanged ? _removed.ToImmutableDictionary() : ImmutableDictionary<PeerName, PeerName>.Empty,
+            return new(metaChanged ? parts.Nicknames : ImmutableDictionary<PeerName, string>.Empty,
+                null, parts.DeltaSince(acked.Stamp),
+                metaChanged ? parts.Removed : ImmutableDictionary<PeerName, PeerName>.Empty,
                 ringRequest, at, acked.Stamp, heard);
         }
-        return new(_nicknames.ToImmutableDictionary(), null, Ring.ToData(), _removed.ToImmutableDictionary(),
-            ringRequest, at, Heard: heard);
+        return new(parts.Nicknames, null, parts.WholeRing, parts.Removed, ringRequest, at, Heard: heard);
+    }
+
+    /// <summary>What one round of gossip carries, built at most once however many peers it goes to.</summary>
+    private sealed class GossipParts(Allocator allocator)
+    {
+        private readonly Dictionary<ulong, RingData> _deltas = [];
+
+        public ImmutableDictionary<PeerName, string> Nicknames => field ??= allocator._nicknames.ToImmutableDictionary();
+
+        public ImmutableDictionary<PeerName, PeerName> Removed => field ??= allocator._removed.ToImmutableDictionary();
+
+        public RingData WholeRing => field ??= allocator.Ring.ToData();
+
+        public RingData DeltaSince(ulong stamp)
+        {
+            if (!_deltas.TryGetValue(stamp, out var delta))
+                _deltas[stamp] = delta = allocator.Ring.DeltaSince(stamp);
+            return delta;
+        }
     }
 
     /// <summary>Nicknames or removals changed: peers that acknowledged an earlier point must hear them.</summary>
     private void MetaChanged() => _metaStamp = Ring.Touch();
 
-    /// <summary>What <paramref name="from"/> says it holds of our ring decides what we send it next.</summary>
+    /// <summary>
+    /// What <paramref name="from"/> says it holds of our ring decides what we send it next. Only a point
+    /// of this incarnation's history that exists counts; anything else gets the whole ring.
+    /// </summary>
     private void TakeAcknowledgement(PeerName from, RingStamp? heard)
     {
-        if (heard is { } h && h.Epoch == _epoch)
+        if (heard is { } h && h.Epoch == _epoch && h.Stamp <= Ring.ChangeStamp)
             _acked[from] = h;
         else
             _acked.Remove(from);
