@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Encoding;
 using WeaveOrleans.Ipam.Peers;
@@ -158,14 +159,20 @@ public class DeltaGossipTests
     public void An_acknowledgement_naming_another_incarnation_is_not_trusted()
     {
         var (a, b) = Connected(0, 1);
-        // A restarts: its change stamps begin again, so B's acknowledgement of the old ones means nothing.
+        b.Engine.GossipPeriodically();
+        var heardBeforeRestart = Single(b.TakeGossipFor(a)).Heard!.Value;
+        // A restarts: its change stamps begin again. B's acknowledgement of the old incarnation is
+        // still on its way, at a stamp the new incarnation has too: only the epoch tells them apart.
         a.Engine = Allocator.Restore(a.Config, a.Name, "nick-0", new Random(98), a.Engine.Snapshot(), a.Engine.Owned);
         a.Engine.TakeEffects();
-        b.Engine.GossipPeriodically();
-        Deliver(b, a, b.TakeGossipFor(a));
+        a.Engine.PeerConnected(b.Name, Now);
+        a.TakeGossipFor(b);
+        var stale = new Gossip(ImmutableDictionary<PeerName, string>.Empty, null, null, ImmutableDictionary<PeerName, PeerName>.Empty,
+            Heard: heardBeforeRestart with { Stamp = 0 });
+        Deliver(b, a, [stale]);
+
         a.Engine.GossipPeriodically();
-        var next = Single(a.TakeGossipFor(b));
-        Assert.False(next.Ring!.IsDelta);
+        Assert.False(Single(a.TakeGossipFor(b)).Ring!.IsDelta);
     }
 
     [Fact]
@@ -187,17 +194,19 @@ public class DeltaGossipTests
     [Fact]
     public void Lost_deltas_are_carried_again_until_acknowledged()
     {
-        var (a, b) = Connected(0, 1);
+        // Two changes to different entries: the free count of A's own entry (lost on the way), then
+        // the ranges of a dead peer A takes over. The second message must carry the first change too.
+        var (a, b) = Connected(0, 1, 2);
         a.Engine.Allocate(1, "c1", null, isContainer: true, Now);
         a.Engine.Tick(Now);
         a.Engine.GossipPeriodically();
-        a.TakeGossipFor(b); // lost
-        a.Engine.Allocate(2, "c2", null, isContainer: true, Now + TimeSpan.FromSeconds(5));
-        a.Engine.Tick(Now + TimeSpan.FromSeconds(5));
-        a.Engine.GossipPeriodically();
+        var lost = Assert.Single(Single(a.TakeGossipFor(b)).Ring!.Entries);
+        Assert.IsType<Outcome.Ok>(a.Engine.RemovePeer(PeerNetwork.Name(2).ToString(), Now));
 
         var later = Single(a.TakeGossipFor(b));
         Assert.True(later.Ring!.IsDelta);
+        Assert.Contains(lost, later.Ring.Entries);
+        Assert.Contains(later.Ring.Entries, e => e.Peer == a.Name && e.Token != lost.Token);
         Deliver(a, b, [later]);
         SameRings(a, b);
     }
