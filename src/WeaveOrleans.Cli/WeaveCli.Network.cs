@@ -115,12 +115,8 @@ public sealed partial class WeaveCli
             using var docker = OpenDocker(settings);
             var info = await ResolveRunning(docker, settings, container, cancellation);
             await using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
-            var (remove, free) = await AddressesToRelease(client, info.Id, specs, explicitDefault: all.Length > 1);
-            if (remove.Count > 0)
-                await new NetworkAttacher().Detach(info.Pid, remove, cancellation: cancellation);
-            await Free(client, info.Id, free);
-            if (remove.Count > 0)
-                _out.WriteLine(string.Join(' ', remove));
+            await Release(client, info.Id, specs, explicitDefault: all.Length > 1,
+                remove => new NetworkAttacher().Detach(info.Pid, remove, cancellation: cancellation));
             return 0;
         });
         return command;
@@ -158,13 +154,12 @@ public sealed partial class WeaveCli
             var specs = AddressSpec.ParseAll(texts);
             var settings = Settings(parsed);
             await using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
-            var (remove, free) = await AddressesToRelease(client, ExposeIdent, specs, explicitDefault: texts.Length > 0);
             var attacher = new NetworkAttacher();
-            foreach (var cidr in remove)
-                await NetworkCall(() => attacher.Hide(cidr, settings.Bridge, cancellation));
-            await Free(client, ExposeIdent, free);
-            if (remove.Count > 0)
-                _out.WriteLine(string.Join(' ', remove));
+            await Release(client, ExposeIdent, specs, explicitDefault: texts.Length > 0, async remove =>
+            {
+                foreach (var cidr in remove)
+                    await NetworkCall(() => attacher.Hide(cidr, settings.Bridge, cancellation));
+            });
             return 0;
         });
         return command;
@@ -212,6 +207,21 @@ public sealed partial class WeaveCli
                 result.Add(address);
         }
         return result;
+    }
+
+    /// <summary>
+    /// detach and hide: takes the addresses off the interface (<paramref name="unplug"/>), then frees in IPAM
+    /// those IPAM recorded for the ident, and prints what was taken off.
+    /// </summary>
+    private async Task Release(DaemonClient client, string ident, IReadOnlyList<AddressSpec> specs, bool explicitDefault, Func<List<string>, Task> unplug)
+    {
+        var (remove, free) = await AddressesToRelease(client, ident, specs, explicitDefault);
+        // What is freed is always taken off too, so nothing taken off means nothing to free.
+        if (remove.Count == 0)
+            return;
+        await unplug(remove);
+        await Free(client, ident, free);
+        _out.WriteLine(string.Join(' ', remove));
     }
 
     /// <summary>
