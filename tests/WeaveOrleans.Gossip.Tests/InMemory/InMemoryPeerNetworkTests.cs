@@ -15,6 +15,16 @@ public sealed class InMemoryPeerNetworkTests
         return (t, new EventProbe(t.Events));
     }
 
+    /// <summary>A, B and C, each dialled by a lower name, so that every pair is linked.</summary>
+    private async Task<((InMemoryPeerTransport T, EventProbe E) A, (InMemoryPeerTransport T, EventProbe E) B, (InMemoryPeerTransport T, EventProbe E) C)> Triangle()
+    {
+        var (a, b, c) = (await Host(A), await Host(B), await Host(C));
+        a.T.Connect(b.T.Address);
+        a.T.Connect(c.T.Address);
+        b.T.Connect(c.T.Address);
+        return (a, b, c);
+    }
+
     [Fact]
     public async Task Connecting_reports_both_ends_and_delivers_unicast_and_broadcast()
     {
@@ -56,12 +66,7 @@ public sealed class InMemoryPeerNetworkTests
     [Fact]
     public async Task A_partition_drops_links_across_it_keeps_links_within_and_heals()
     {
-        var (a, ea) = await Host(A);
-        var (b, eb) = await Host(B);
-        var (c, ec) = await Host(C);
-        a.Connect(b.Address);
-        a.Connect(c.Address);
-        b.Connect(c.Address);
+        var ((a, ea), (b, eb), (c, ec)) = await Triangle();
         Assert.Equal(2, a.ConnectedPeers.Count);
 
         Assert.True(a.Send(C, Bytes("before")));
@@ -118,12 +123,7 @@ public sealed class InMemoryPeerNetworkTests
     [Fact]
     public async Task Isolating_a_peer_cuts_all_its_links()
     {
-        var (a, ea) = await Host(A);
-        var (b, eb) = await Host(B);
-        var (c, ec) = await Host(C);
-        a.Connect(b.Address);
-        a.Connect(c.Address);
-        b.Connect(c.Address);
+        var ((a, ea), (b, eb), (c, ec)) = await Triangle();
 
         _network.Isolate(A);
         Assert.Empty(a.ConnectedPeers);
