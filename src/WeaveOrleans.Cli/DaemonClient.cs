@@ -13,6 +13,13 @@ public sealed class DaemonClient : IAsyncDisposable
     public const string ServiceId = "weave-orleans";
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// How long the Orleans client may take to start once the gateway port answers: the daemon is
+    /// there, and on a busy host the handshake alone has taken more than 6 s (a CI run with several
+    /// daemons on two cores), so giving up sooner only turns load into a false "timed out".
+    /// </summary>
+    public static readonly TimeSpan ClientStartTimeout = TimeSpan.FromSeconds(30);
+
     private readonly IHost _host;
 
     private DaemonClient(IHost host, string peerName, IHostAllocatorGrain grain)
@@ -67,7 +74,7 @@ public sealed class DaemonClient : IAsyncDisposable
         });
         var host = builder.Build();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        cts.CancelAfter(ConnectTimeout + ConnectTimeout);
+        cts.CancelAfter(ClientStartTimeout);
         try
         {
             await host.StartAsync(cts.Token);
