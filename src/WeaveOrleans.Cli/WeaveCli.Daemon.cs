@@ -21,15 +21,20 @@ public sealed partial class WeaveCli
         var nickname = new Option<string?>("--nickname") { Description = "Peer nickname (default: host name)" };
         var password = new Option<string?>("--password") { Description = "Shared secret for peer connections" };
         var port = new Option<string?>("--port") { Description = "Peer transport port (default 6783)" };
-        var httpAddr = new Option<string?>("--http-addr") { Description = "HTTP API address (default 127.0.0.1:6784)" };
-        var statusAddr = new Option<string?>("--status-addr") { Description = "Status and dashboard address (default 127.0.0.1:6782)" };
+        var httpAddr = new Option<string?>("--http-addr") { Description = "HTTP API, the only listener that changes state: IP:port and/or an absolute unix socket path, comma-separated (default 127.0.0.1:6784)" };
+        var statusAddr = new Option<string?>("--status-addr") { Description = "Read-only status, report and metrics listener, safe to expose (default 127.0.0.1:6782; 'off' for none)" };
+        var metricsAddr = new Option<string?>("--metrics-addr") { Description = "Listener serving GET /metrics alone (default off)" };
+        var dashboardAddr = new Option<string?>("--dashboard-addr") { Description = "Orleans dashboard and IPAM page (default 127.0.0.1:6785; 'off' for none); a non-loopback address needs --dashboard-password" };
+        var dashboardPassword = new Option<string?>("--dashboard-password") { Description = "Password for the dashboard (HTTP basic auth, user --dashboard-user, default admin)" };
+        var dashboardUser = new Option<string?>("--dashboard-user") { Description = "User name for the dashboard (default admin)" };
+        var allowedHosts = new Option<string?>("--allowed-hosts") { Description = "Host names the listeners answer to besides IP addresses and localhost, comma-separated" };
         var siloPort = new Option<string?>("--silo-port") { Description = "Loopback Orleans silo port (default 11111)" };
         var config = new Option<string?>("--config") { Description = "Daemon JSON settings file" };
         var grace = new Option<string?>("--container-grace") { Description = "Seconds a dead container keeps its addresses (default 30)" };
         var tick = new Option<string?>("--tick-interval") { Description = "Seconds between allocator ticks (default 5)" };
         var gossip = new Option<string?>("--gossip-interval") { Description = "Seconds between periodic gossip rounds (default 30)" };
         var foreground = new Option<bool>("--foreground") { Description = "Run the daemon in the foreground and wait for it" };
-        var passThrough = new[] { range, init, initPeerCount, defaultSubnet, name, nickname, password, port, httpAddr, statusAddr, siloPort, config, grace, tick, gossip };
+        var passThrough = new[] { range, init, initPeerCount, defaultSubnet, name, nickname, password, port, httpAddr, statusAddr, metricsAddr, dashboardAddr, dashboardPassword, dashboardUser, allowedHosts, siloPort, config, grace, tick, gossip };
         command.Arguments.Add(peers);
         foreach (var o in passThrough)
             command.Options.Add(o);
@@ -312,6 +317,7 @@ public sealed partial class WeaveCli
         yield return Row("Range", string.IsNullOrEmpty(s.RangeNumIPs) ? s.Range : $"{s.Range} ({s.RangeNumIPs} IPs)");
         yield return Row("DefaultSubnet", s.DefaultSubnet);
         yield return Row("Active IPs", s.ActiveIPs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        yield return Row("Encryption", s.PeerSecurity);
         if (s.Paxos is { } p)
             yield return Row("Consensus", $"{(p.Elector ? "elector" : "observer")}, quorum {p.Quorum}, known {p.KnownNodes}");
         yield return Row("Connections", s.ConnectedPeers.Length == 0

@@ -20,7 +20,14 @@ public sealed record IpamStatus(
     [property: Id(14)] string[] ConnectedPeers,
     [property: Id(15)] int UnreachablePeers,
     [property: Id(16)] double UnreachablePercentage,
-    [property: Id(17)] string? Docker = null);
+    [property: Id(17)] string? Docker = null,
+    [property: Id(30)] bool PeerPassword = false)
+{
+    /// <summary>Weave's <c>Encryption</c> status line: the peer port authenticates with a password but never encrypts.</summary>
+    public string PeerSecurity => PeerPassword
+        ? "disabled; peers authenticate with the shared password (HMAC-SHA256)"
+        : "disabled; no password: any host that reaches the peer port can join";
+}
 
 [GenerateSerializer, Immutable]
 public sealed record ConsensusInfo(

@@ -265,7 +265,8 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
             [.. _engine.ReachablePeers.Order().Select(p => p.ToString())],
             unreachable.Count,
             percent,
-            _docker?.Summary() ?? "not followed (--docker-endpoint none)"));
+            _docker?.Summary() ?? "not followed (--docker-endpoint none)",
+            !string.IsNullOrEmpty(_options.Password)));
     }
 
     public Task ContainerStarted(string id)

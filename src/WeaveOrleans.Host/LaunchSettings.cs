@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using WeaveOrleans.Host.Listeners;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Peers;
 
@@ -18,8 +19,7 @@ public sealed class LaunchException(string message) : Exception(message);
 /// </summary>
 public sealed record LaunchSettings(
     HostOptions Host,
-    IPEndPoint HttpEndPoint,
-    IPEndPoint StatusEndPoint,
+    ListenerPlan Listeners,
     int SiloPort,
     int GatewayPort,
     string? DockerEndpoint = null)
@@ -115,8 +115,7 @@ public sealed record LaunchSettings(
 
         return new LaunchSettings(
             host,
-            ParseEndPoint("--http-addr", Get("httpaddr") ?? "127.0.0.1:6784"),
-            ParseEndPoint("--status-addr", Get("statusaddr") ?? "127.0.0.1:6782"),
+            ListenerPlan.Resolve(Get),
             Get("siloport") is { } silo ? ParseInt("--silo-port", silo, 1, 65535) : 11111,
             Get("gatewayport") is { } gateway ? ParseInt("--gateway-port", gateway, 1, 65535) : 30000,
             Get("dockerendpoint"));
@@ -181,11 +180,6 @@ public sealed record LaunchSettings(
             return TimeSpan.FromSeconds(s);
         throw new LaunchException($"invalid {flag} \"{text}\": expected a number of seconds");
     }
-
-    private static IPEndPoint ParseEndPoint(string flag, string text) =>
-        IPEndPoint.TryParse(text, out var ep) && ep.Port > 0
-            ? ep
-            : throw new LaunchException($"invalid {flag} \"{text}\": expected IP:port");
 
     /// <summary>host or host:port (port defaults to 6783); [v6]:port for IPv6.</summary>
     public static string NormalizePeer(string text)

@@ -5,6 +5,7 @@ using WeaveOrleans.Gossip.Tcp;
 using WeaveOrleans.Grains;
 using WeaveOrleans.Host;
 using WeaveOrleans.Host.Gossip;
+using WeaveOrleans.Host.Listeners;
 using WeaveOrleans.HttpApi;
 
 var cli = new WeaverCommandLine();
@@ -60,11 +61,25 @@ namespace WeaveOrleans.Host
             builder.Logging.AddFilter("Orleans", LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
             builder.Logging.AddFilter("Polly", LogLevel.Warning);
+            var plan = settings.Listeners;
+            foreach (var socket in plan.Listeners.Select(l => l.Address.SocketPath).OfType<string>())
+                UnixSocketFile.Prepare(socket);
             builder.WebHost.ConfigureKestrel(kestrel =>
             {
-                kestrel.Listen(settings.HttpEndPoint);
-                if (!settings.StatusEndPoint.Equals(settings.HttpEndPoint))
-                    kestrel.Listen(settings.StatusEndPoint);
+                foreach (var listener in plan.Listeners)
+                {
+                    // Each connection carries the listener it came in on, so the gate decides by the
+                    // listener (also for unix sockets, which have no port), never by what the client says.
+                    void Tag(Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions o) => o.Use(next => connection =>
+                    {
+                        connection.Items[ListenerGate.ItemKey] = listener;
+                        return next(connection);
+                    });
+                    if (listener.Address.SocketPath is { } path)
+                        kestrel.ListenUnixSocket(path, Tag);
+                    else
+                        kestrel.Listen(listener.Address.EndPoint!, Tag);
+                }
             });
 
             builder.UseOrleans(silo =>
@@ -91,38 +106,41 @@ namespace WeaveOrleans.Host
                 builder.Services.AddWeaveDocker(o => o.Endpoint = settings.DockerEndpoint);
 
             var app = builder.Build();
-            var statusPort = settings.StatusEndPoint.Port;
-            var statusAddress = settings.StatusEndPoint.Address;
+            var gate = new ListenerGate(plan);
+            app.UseRouting();
+            app.Use(gate.InvokeAsync);
 
-            // The dashboard has no authentication of its own: serve it only on the status listener.
-            app.Use(async (context, next) =>
-            {
-                var onStatus = context.Connection.LocalPort == statusPort
-                    && (statusAddress.Equals(IPAddress.Any) || statusAddress.Equals(IPAddress.IPv6Any) || Equals(context.Connection.LocalIpAddress, statusAddress));
-                if (!onStatus && context.Request.Path.StartsWithSegments("/dashboard"))
-                {
-                    context.Response.StatusCode = StatusCodes.Status404NotFound;
-                    return;
-                }
-                await next(context);
-            });
-            app.MapOrleansDashboard("/dashboard");
+            app.MapGroup("").WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard)).MapOrleansDashboard("/dashboard");
 
             // A plain liveness line for scripts and smoke tests.
             app.MapGet("/_health", async (IHostAllocatorAccessor allocator) =>
             {
                 var status = await allocator.Grain.Status();
                 return Results.Text($"{status.PeerName}({status.Nickname}) {status.Line}\n");
-            });
+            }).WithMetadata(new ServedOnAttribute(ListenerKind.Api | ListenerKind.Status));
 
-            app.MapWeaveHttpApi();
+            app.MapWeaveControlApi().WithMetadata(new ServedOnAttribute(ListenerKind.Api));
+            app.MapWeaveStatusApi().WithMetadata(new ServedOnAttribute(ListenerKind.Api | ListenerKind.Status));
+            app.MapWeaveMetrics().WithMetadata(new ServedOnAttribute(ListenerKind.Api | ListenerKind.Status | ListenerKind.Metrics));
 
+            if (string.IsNullOrEmpty(options.Password))
+                app.Logger.LogWarning(
+                    "Encryption: disabled, peer authentication: none. Any host that reaches {ListenHost}:{ListenPort} can join as a peer and change the ring; set --password on every peer",
+                    options.ListenHost, options.ListenPort);
             app.Logger.LogInformation(
-                "weaver {Peer}({Nickname}): peers on {ListenHost}:{ListenPort}, HTTP API on {Http}, status and dashboard on {Status}, cluster {ClusterId} on loopback (silo {SiloPort}, gateway {GatewayPort}), data in {DataDir}",
-                options.PeerName, options.Nickname, options.ListenHost, options.ListenPort, settings.HttpEndPoint, settings.StatusEndPoint,
+                "weaver {Peer}({Nickname}): peers on {ListenHost}:{ListenPort}, listeners {Listeners}, cluster {ClusterId} on loopback (silo {SiloPort}, gateway {GatewayPort}), data in {DataDir}",
+                options.PeerName, options.Nickname, options.ListenHost, options.ListenPort, string.Join(", ", plan.Listeners),
                 settings.ClusterId, settings.SiloPort, settings.GatewayPort, options.DataDirectory);
-            await app.StartAsync(cancellation);
-            await app.WaitForShutdownAsync(cancellation);
+            try
+            {
+                await app.StartAsync(cancellation);
+                await app.WaitForShutdownAsync(cancellation);
+            }
+            finally
+            {
+                foreach (var socket in plan.Listeners.Select(l => l.Address.SocketPath).OfType<string>())
+                    UnixSocketFile.Remove(socket);
+            }
         }
     }
 }

@@ -20,8 +20,13 @@ public sealed class WeaverCommandLine
     public Option<string?> Nickname { get; } = new("--nickname") { Description = "Peer nickname (default: host name)" };
     public Option<string?> Host { get; } = new("--host") { Description = "Address the peer transport listens on (default 0.0.0.0)" };
     public Option<string?> Port { get; } = new("--port") { Description = "Port the peer transport listens on (default 6783)" };
-    public Option<string?> HttpAddr { get; } = new("--http-addr") { Description = "HTTP API address (default 127.0.0.1:6784)" };
-    public Option<string?> StatusAddr { get; } = new("--status-addr") { Description = "Status and dashboard address (default 127.0.0.1:6782)" };
+    public Option<string?> HttpAddr { get; } = new("--http-addr") { Description = "HTTP API, the only listener that changes state: IP:port and/or an absolute unix socket path, comma-separated (default 127.0.0.1:6784)" };
+    public Option<string?> StatusAddr { get; } = new("--status-addr") { Description = "Read-only status, report and metrics listener, safe to expose (default 127.0.0.1:6782; 'off' for none)" };
+    public Option<string?> MetricsAddr { get; } = new("--metrics-addr") { Description = "Listener serving GET /metrics alone (default off)" };
+    public Option<string?> DashboardAddr { get; } = new("--dashboard-addr") { Description = "Orleans dashboard and IPAM page (default 127.0.0.1:6785; 'off' for none); a non-loopback address needs --dashboard-password" };
+    public Option<string?> DashboardUser { get; } = new("--dashboard-user") { Description = "User name for the dashboard's basic authentication (default admin)" };
+    public Option<string?> DashboardPassword { get; } = new("--dashboard-password") { Description = "Password for the dashboard (HTTP basic auth on every route of it; or $WEAVE_DASHBOARD_PASSWORD)" };
+    public Option<string?> AllowedHosts { get; } = new("--allowed-hosts") { Description = "Host names the listeners answer to besides IP addresses and localhost, comma-separated (against DNS rebinding)" };
     public Option<string?> IpallocRange { get; } = new("--ipalloc-range", "--iprange") { Description = "IP range to allocate from, in CIDR form (default 10.32.0.0/12)" };
     public Option<string?> IpallocInit { get; } = new("--ipalloc-init") { Description = "consensus[=N] | seed=NAME,... | observer" };
     public Option<string?> InitPeerCount { get; } = new("--initpeercount", "-initpeercount") { Description = "Number of peers in the initial consensus" };
@@ -40,7 +45,7 @@ public sealed class WeaverCommandLine
 
     private IEnumerable<Option> Options =>
     [
-        Config, Name, Nickname, Host, Port, HttpAddr, StatusAddr, IpallocRange, IpallocInit, InitPeerCount,
+        Config, Name, Nickname, Host, Port, HttpAddr, StatusAddr, MetricsAddr, DashboardAddr, DashboardUser, DashboardPassword, AllowedHosts, IpallocRange, IpallocInit, InitPeerCount,
         DefaultSubnet, Password, DataDir, Storage, StorageConnection, SiloPort, GatewayPort,
         TickInterval, GossipInterval, ContainerGrace, DockerEndpoint,
     ];

@@ -16,6 +16,7 @@ internal static class StatusText
         var text = new StringBuilder();
         Line(text, "Service", "router");
         Line(text, "Name", string.IsNullOrEmpty(status.Nickname) ? status.PeerName : $"{status.PeerName}({status.Nickname})");
+        Line(text, "Encryption", status.PeerSecurity);
         Line(text, "Connections", status.ConnectedPeers.Length.ToString(CultureInfo.InvariantCulture));
         if (status.UnreachablePeers > 0)
             Line(text, "Unreachable", string.Create(CultureInfo.InvariantCulture,

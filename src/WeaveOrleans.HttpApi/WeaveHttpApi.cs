@@ -19,37 +19,74 @@ namespace WeaveOrleans.HttpApi;
 public static class WeaveHttpApi
 {
     /// <summary>
-    /// Maps the IPAM, status and metrics routes. Needs an <see cref="IHostAllocatorAccessor"/> in
-    /// dependency injection; optionally reads <see cref="WeaveHttpApiOptions"/> and an
+    /// Maps every route: <see cref="MapWeaveControlApi"/>, <see cref="MapWeaveStatusApi"/> and
+    /// <see cref="MapWeaveMetrics"/>. Needs an <see cref="IHostAllocatorAccessor"/> in dependency
+    /// injection; optionally reads <see cref="WeaveHttpApiOptions"/> and an
     /// <see cref="IGossipMetricsSource"/>. Paths that match no route answer 404 and known paths with
     /// the wrong verb 405 (endpoint routing does both).
     /// </summary>
     public static IEndpointRouteBuilder MapWeaveHttpApi(this IEndpointRouteBuilder endpoints)
     {
+        endpoints.MapWeaveControlApi();
+        endpoints.MapWeaveStatusApi();
+        endpoints.MapWeaveMetrics();
+        return endpoints;
+    }
+
+    /// <summary>
+    /// The routes that allocate, claim, free, look up addresses and change the ring (and the
+    /// lookups that name containers): for a listener only this host's own clients can reach.
+    /// </summary>
+    public static RouteGroupBuilder MapWeaveControlApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = HandlersFor(endpoints);
+        var group = endpoints.MapGroup("");
+        group.MapPost("/ip/{id}", api.AllocateInDefault);
+        group.MapPost("/ip/{id}/{ip}/{prefixlen}", api.AllocateInSubnet);
+        group.MapPut("/ip/{id}/{ip}/{prefixlen}", api.Claim);
+        group.MapGet("/ip", api.ListAll);
+        group.MapGet("/ip/{id}", api.LookupInDefault);
+        group.MapGet("/ip/{id}/{ip}/{prefixlen}", api.LookupInSubnet);
+        group.MapDelete("/ip/{id}/{ip}", api.Free);
+        group.MapDelete("/ip/{id}", api.Delete);
+        group.MapGet("/ipinfo/defaultsubnet", api.DefaultSubnet);
+        group.MapGet("/ipinfo/tracker", api.Tracker);
+        group.MapGet("/ring", api.Prime);
+        group.MapDelete("/peer", api.Shutdown);
+        group.MapDelete("/peer/{name}", api.RemovePeer);
+        return group;
+    }
+
+    /// <summary>Read-only views of the peer and its ring (<c>/status</c>, <c>/status/ipam</c>, <c>/report</c>): safe to expose.</summary>
+    public static RouteGroupBuilder MapWeaveStatusApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = HandlersFor(endpoints);
+        var group = endpoints.MapGroup("");
+        group.MapGet("/status", api.Status);
+        group.MapGet("/status/ipam", api.StatusIpam);
+        group.MapGet("/report", api.Report);
+        return group;
+    }
+
+    /// <summary><c>GET /metrics</c> in the Prometheus text format.</summary>
+    public static RouteGroupBuilder MapWeaveMetrics(this IEndpointRouteBuilder endpoints)
+    {
+        var group = endpoints.MapGroup("");
+        group.MapGet("/metrics", HandlersFor(endpoints).Metrics);
+        return group;
+    }
+
+    // One set of handlers (and so one metrics registry and one cached default subnet) per
+    // application, however many of the groups it maps.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IServiceProvider, Handlers> HandlersByApp = [];
+
+    private static Handlers HandlersFor(IEndpointRouteBuilder endpoints)
+    {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
         if (services.GetService<IServiceProviderIsService>() is { } isService && !isService.IsService(typeof(IHostAllocatorAccessor)))
             throw new InvalidOperationException($"MapWeaveHttpApi needs an {nameof(IHostAllocatorAccessor)} registered in dependency injection.");
-        var api = new Handlers(new IpamMetrics(services.GetService<IGossipMetricsSource>()));
-
-        endpoints.MapPost("/ip/{id}", api.AllocateInDefault);
-        endpoints.MapPost("/ip/{id}/{ip}/{prefixlen}", api.AllocateInSubnet);
-        endpoints.MapPut("/ip/{id}/{ip}/{prefixlen}", api.Claim);
-        endpoints.MapGet("/ip", api.ListAll);
-        endpoints.MapGet("/ip/{id}", api.LookupInDefault);
-        endpoints.MapGet("/ip/{id}/{ip}/{prefixlen}", api.LookupInSubnet);
-        endpoints.MapDelete("/ip/{id}/{ip}", api.Free);
-        endpoints.MapDelete("/ip/{id}", api.Delete);
-        endpoints.MapGet("/ipinfo/defaultsubnet", api.DefaultSubnet);
-        endpoints.MapGet("/ipinfo/tracker", api.Tracker);
-        endpoints.MapGet("/ring", api.Prime);
-        endpoints.MapDelete("/peer", api.Shutdown);
-        endpoints.MapDelete("/peer/{name}", api.RemovePeer);
-        endpoints.MapGet("/status", api.Status);
-        endpoints.MapGet("/status/ipam", api.StatusIpam);
-        endpoints.MapGet("/report", api.Report);
-        endpoints.MapGet("/metrics", api.Metrics);
-        return endpoints;
+        return HandlersByApp.GetValue(services, s => new Handlers(new IpamMetrics(s.GetService<IGossipMetricsSource>())));
     }
 
     private const string PlainText = "text/plain; charset=utf-8";

@@ -64,7 +64,7 @@ public sealed class LaunchedDaemon : IAsyncDisposable
         var peerPort = options.PeerPort ?? CliRunner.FreePort();
         string[] common = ["--data-dir", dir.FullName, "--gateway-port", P(), "--docker-endpoint", dockerEndpoint ?? "none"];
         List<string> launch = ["--ipalloc-range", range, "--ipalloc-init", options.Init, "--port", peerPort.ToString(CultureInfo.InvariantCulture),
-            "--http-addr", "127.0.0.1:" + P(), "--status-addr", "127.0.0.1:" + P(), "--silo-port", P(), "--nickname", "e2e"];
+            "--http-addr", "127.0.0.1:" + P(), "--status-addr", "127.0.0.1:" + P(), "--dashboard-addr", "127.0.0.1:" + P(), "--silo-port", P(), "--nickname", "e2e"];
         if (options.DaemonSettings is { Count: > 0 } settings)
         {
             // Daemon settings that weave launch does not pass through (e.g. containerGrace) go in a --config file.

@@ -34,6 +34,7 @@ public sealed class DaemonProcess : IDisposable
         PeerPort = FreePort();
         HttpPort = FreePort();
         StatusPort = FreePort();
+        DashboardPort = FreePort();
         SiloPort = FreePort();
         GatewayPort = FreePort();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}/"), Timeout = TimeSpan.FromSeconds(30) };
@@ -51,6 +52,13 @@ public sealed class DaemonProcess : IDisposable
     public int PeerPort { get; }
     public int HttpPort { get; }
     public int StatusPort { get; }
+    public int DashboardPort { get; }
+
+    /// <summary>The <c>--http-addr</c> to start with; by default loopback on <see cref="HttpPort"/>, which <see cref="Http"/> talks to.</summary>
+    public string? HttpAddr { get; set; }
+
+    /// <summary>The <c>--dashboard-addr</c> to start with; by default loopback on <see cref="DashboardPort"/>.</summary>
+    public string? DashboardAddr { get; set; }
     public int SiloPort { get; }
     public int GatewayPort { get; }
     public HttpClient Http { get; }
@@ -102,7 +110,8 @@ public sealed class DaemonProcess : IDisposable
             FindWeaverDll(),
             "--name", Name, "--nickname", Nickname, "--data-dir", DataDir,
             "--port", PeerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", "127.0.0.1",
-            "--http-addr", $"127.0.0.1:{HttpPort}", "--status-addr", $"127.0.0.1:{StatusPort}",
+            "--http-addr", HttpAddr ?? $"127.0.0.1:{HttpPort}", "--status-addr", $"127.0.0.1:{StatusPort}",
+            "--dashboard-addr", DashboardAddr ?? $"127.0.0.1:{DashboardPort}",
             "--silo-port", SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--ipalloc-range", Range, "--ipalloc-init", Init,
@@ -171,6 +180,17 @@ public sealed class DaemonProcess : IDisposable
         p.BeginOutputReadLine();
         p.BeginErrorReadLine();
         process = p;
+    }
+
+    /// <summary>SIGTERM (a graceful stop), then wait for the process to be gone; returns its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        var p = process ?? throw new InvalidOperationException($"{Nickname} was never started");
+        using (var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })!)
+            await kill.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        await p.WaitForExitAsync(cts.Token);
+        return p.ExitCode;
     }
 
     /// <summary>SIGKILL, then wait for the process to be gone.</summary>

@@ -1,0 +1,67 @@
+namespace WeaveOrleans.Host.Listeners;
+
+/// <summary>
+/// The daemon's HTTP listeners and their guards, resolved from the launch settings: the HTTP API
+/// (TCP and/or unix sockets), the read-only status listener, the optional metrics listener and the
+/// dashboard. Addresses given for several purposes become one listener serving the union.
+/// </summary>
+public sealed record ListenerPlan(IReadOnlyList<Listener> Listeners, DashboardCredentials? Dashboard, IReadOnlyList<string> AllowedHosts)
+{
+    public const string DefaultHttpAddr = "127.0.0.1:6784";
+    public const string DefaultStatusAddr = "127.0.0.1:6782";
+    public const string DefaultDashboardAddr = "127.0.0.1:6785";
+
+    /// <summary>The first TCP endpoint of the HTTP API, if it has one.</summary>
+    public System.Net.IPEndPoint? HttpEndPoint =>
+        Listeners.FirstOrDefault(l => l.Kinds.HasFlag(ListenerKind.Api) && !l.Address.IsSocket)?.Address.EndPoint;
+
+    public IEnumerable<Listener> Serving(ListenerKind kind) => Listeners.Where(l => l.Kinds.HasFlag(kind));
+
+    /// <summary>
+    /// Reads the settings (values already merged from command line, environment and file);
+    /// throws <see cref="LaunchException"/> with one line for anything wrong, before anything binds.
+    /// </summary>
+    public static ListenerPlan Resolve(Func<string, string?> get)
+    {
+        var wanted = new List<(ListenAddress Address, ListenerKind Kind)>();
+        foreach (var text in List(get("httpaddr") ?? DefaultHttpAddr))
+            wanted.Add((ListenAddress.Parse("--http-addr", text, allowSocket: true), ListenerKind.Api));
+        if (wanted.Count == 0)
+            throw new LaunchException("--http-addr needs at least one address: the HTTP API is how containers get addresses");
+        Optional("--status-addr", get("statusaddr") ?? DefaultStatusAddr, ListenerKind.Status);
+        Optional("--metrics-addr", get("metricsaddr"), ListenerKind.Metrics);
+        Optional("--dashboard-addr", get("dashboardaddr") ?? DefaultDashboardAddr, ListenerKind.Dashboard);
+
+        var listeners = wanted
+            .GroupBy(w => w.Address)
+            .Select(g => new Listener(g.Key, g.Aggregate(ListenerKind.None, (kinds, w) => kinds | w.Kind)))
+            .ToList();
+        // Two listeners on one port (say 127.0.0.1:6782 and 0.0.0.0:6782) cannot both bind, and a
+        // request could not be told apart by port: refuse before anything starts.
+        foreach (var clash in listeners.Where(l => !l.Address.IsSocket).GroupBy(l => l.Address.EndPoint!.Port).Where(g => g.Count() > 1))
+            throw new LaunchException($"listeners {string.Join(" and ", clash.Select(l => l.Address))} share port {clash.Key}: give each its own port");
+
+        var password = get("dashboardpassword");
+        var credentials = password is null ? null : new DashboardCredentials(get("dashboarduser") ?? DashboardCredentials.DefaultUser, password);
+        foreach (var exposed in listeners.Where(l => l.Kinds.HasFlag(ListenerKind.Dashboard) && !l.Address.IsLocalOnly))
+            if (credentials is null)
+                throw new LaunchException($"the dashboard on {exposed.Address} would be reachable from other hosts without a password: set --dashboard-password, or bind --dashboard-addr to loopback");
+        foreach (var shared in listeners.Where(l => l.Kinds.HasFlag(ListenerKind.Dashboard) && l.Kinds != ListenerKind.Dashboard))
+            throw new LaunchException($"--dashboard-addr {shared.Address} is also given for another listener: the dashboard needs a listener of its own");
+
+        var allowedHosts = List(get("allowedhosts") ?? "").Select(h => h.ToLowerInvariant()).ToList();
+        return new ListenerPlan(listeners, credentials, allowedHosts);
+
+        void Optional(string flag, string? text, ListenerKind kind)
+        {
+            if (text is null || IsOff(text))
+                return;
+            wanted.Add((ListenAddress.Parse(flag, text, allowSocket: false), kind));
+        }
+    }
+
+    private static bool IsOff(string text) => text.Trim().ToLowerInvariant() is "off" or "none" or "";
+
+    private static IEnumerable<string> List(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
