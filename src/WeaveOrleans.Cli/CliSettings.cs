@@ -7,13 +7,14 @@ namespace WeaveOrleans.Cli;
 public sealed record CliSettings(string DataDirectory, int GatewayPort, string? DockerEndpoint, string Bridge, TimeSpan Timeout)
 {
     public const int DefaultGatewayPort = 30000;
-    public const string PidFileName = "weaver.pid";
-    public const string LogFileName = "weaver.log";
-    public const string PeerNameFileName = "peername";
+    public const string PidFileName = Grains.DataDirectoryLayout.PidFileName;
+    public const string LogFileName = Grains.DataDirectoryLayout.LogFileName;
+    public const string PeerNameFileName = Grains.DataDirectoryLayout.PeerNameFileName;
 
     public string PeerNameFile => Path.Combine(DataDirectory, PeerNameFileName);
     public string PidFile => Path.Combine(DataDirectory, PidFileName);
     public string LogFile => Path.Combine(DataDirectory, LogFileName);
+    public string SocketPath => Grains.DataDirectoryLayout.SocketPath(DataDirectory);
 
     public static string DefaultDataDirectory() =>
         Environment.IsPrivilegedProcess ? "/var/lib/weave" : Path.Combine(Directory.GetCurrentDirectory(), "data");

@@ -1,49 +1,41 @@
+using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Orleans.Configuration;
+using System.Text.Json;
 using WeaveOrleans.Grains;
 
 namespace WeaveOrleans.Cli;
 
-/// <summary>An Orleans client connected to this host's daemon (its single-silo cluster on loopback).</summary>
-public sealed class DaemonClient : IAsyncDisposable
+/// <summary>
+/// This host's daemon, reached through its HTTP API on the unix socket in its data directory
+/// (<see cref="CliSettings.SocketPath"/>): the daemon's co-hosted client bridges each call to its
+/// grain. No ports to agree on, and a command costs one local HTTP request, not an Orleans client.
+/// </summary>
+public sealed class DaemonClient : IDisposable
 {
-    public const string ServiceId = "weave-orleans";
-    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(3);
+    private readonly HttpClient _http;
 
-    /// <summary>
-    /// How long the Orleans client may take to start once the gateway port answers: the daemon is
-    /// there, and on a busy host the handshake alone has taken more than 6 s (a CI run with several
-    /// daemons on two cores), so giving up sooner only turns load into a false "timed out".
-    /// </summary>
-    public static readonly TimeSpan ClientStartTimeout = TimeSpan.FromSeconds(30);
-
-    private readonly IHost _host;
-
-    private DaemonClient(IHost host, string peerName, IHostAllocatorGrain grain)
+    private DaemonClient(HttpClient http, IpamStatus status)
     {
-        _host = host;
-        PeerName = peerName;
-        Grain = grain;
+        _http = http;
+        PeerName = status.PeerName;
+        FirstStatus = status;
     }
 
     public string PeerName { get; }
 
-    public IHostAllocatorGrain Grain { get; }
-
-    public static string ClusterIdFor(string peerName) => "weave-" + peerName.Replace(":", "", StringComparison.Ordinal);
+    /// <summary>The status read when connecting (every connection proves the daemon answers with one).</summary>
+    public IpamStatus FirstStatus { get; }
 
     /// <summary>Whether something accepts TCP connections on 127.0.0.1:<paramref name="port"/> within <paramref name="timeout"/>.</summary>
-    public static async Task<bool> GatewayAnswers(int port, TimeSpan timeout, CancellationToken cancellation = default)
+    public static async Task<bool> PortAnswers(int port, TimeSpan timeout, CancellationToken cancellation = default)
     {
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         cts.CancelAfter(timeout);
         try
         {
-            await socket.ConnectAsync(System.Net.IPAddress.Loopback, port, cts.Token);
+            await socket.ConnectAsync(IPAddress.Loopback, port, cts.Token);
             return true;
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
@@ -52,55 +44,121 @@ public sealed class DaemonClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Connects to the daemon of <paramref name="settings"/>; throws <see cref="CliException"/> when it is not there.</summary>
-    public static async Task<DaemonClient> Connect(CliSettings settings, TimeSpan responseTimeout, CancellationToken cancellation = default)
-    {
-        if (!await GatewayAnswers(settings.GatewayPort, ConnectTimeout, cancellation))
-            throw new CliException($"the weave daemon is not running (no gateway on 127.0.0.1:{settings.GatewayPort})");
-        var peerName = settings.ReadPeerName()
-            ?? throw new CliException($"the weave daemon is not running (no peer name in {settings.PeerNameFile})");
-        return await Connect(settings.GatewayPort, peerName, responseTimeout, cancellation);
-    }
+    /// <summary>Connects to the daemon of <paramref name="settings"/>; throws <see cref="CliException"/> naming the data directory when it is not there.</summary>
+    public static async Task<DaemonClient> Connect(CliSettings settings, TimeSpan responseTimeout, CancellationToken cancellation = default) =>
+        await TryConnect(settings, responseTimeout, cancellation)
+        ?? throw new CliException($"the weave daemon is not running (nothing answers on {settings.SocketPath}; data dir {settings.DataDirectory})");
 
-    public static async Task<DaemonClient> Connect(int gatewayPort, string peerName, TimeSpan responseTimeout, CancellationToken cancellation = default)
+    /// <summary>Null when nothing answers on the socket (no daemon, or one still starting).</summary>
+    public static async Task<DaemonClient?> TryConnect(CliSettings settings, TimeSpan responseTimeout, CancellationToken cancellation = default)
     {
-        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Logging.ClearProviders();
-        builder.UseOrleansClient(client =>
+        if (!File.Exists(settings.SocketPath))
+            return null;
+        var path = settings.SocketPath;
+        var handler = new SocketsHttpHandler
         {
-            client.UseLocalhostClustering(gatewayPort, ServiceId, ClusterIdFor(peerName));
-            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout);
-            client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromMinutes(5));
-        });
-        var host = builder.Build();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        cts.CancelAfter(ClientStartTimeout);
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        var http = new HttpClient(handler) { BaseAddress = new Uri("http://localhost/"), Timeout = responseTimeout };
         try
         {
-            await host.StartAsync(cts.Token);
+            using var reply = await http.GetAsync("report", cancellation);
+            if (reply.StatusCode == HttpStatusCode.OK)
+            {
+                var status = await reply.Content.ReadFromJsonAsync(CliJsonContext.Default.IpamStatus, cancellation);
+                if (status is not null)
+                    return new DaemonClient(http, status);
+            }
         }
-        catch (Exception e)
+        catch (Exception e) when (e is HttpRequestException or JsonException || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
         {
-            host.Dispose();
-            if (cancellation.IsCancellationRequested)
-                throw;
-            throw new CliException($"cannot connect to the weave daemon of peer {peerName} on 127.0.0.1:{gatewayPort}: " +
-                (e is OperationCanceledException ? "timed out" : e.GetBaseException().Message));
         }
-        var grain = host.Services.GetRequiredService<IClusterClient>().GetGrain<IHostAllocatorGrain>(peerName);
-        return new DaemonClient(host, peerName, grain);
+        http.Dispose();
+        return null;
     }
 
-    public async ValueTask DisposeAsync()
+    public async Task<IpamStatus> Status()
     {
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-            await _host.StopAsync(cts.Token);
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException)
-        {
-        }
-        _host.Dispose();
+        using var reply = await _http.GetAsync("report");
+        await EnsureServed(reply);
+        return await reply.Content.ReadFromJsonAsync(CliJsonContext.Default.IpamStatus)
+            ?? throw new CliException("the daemon sent an empty status");
     }
+
+    public Task<IpamReply> Allocate(string ident, string? subnet, bool isContainer, CancellationToken cancellation = default) =>
+        Call(HttpMethod.Post, IpPath(ident, subnet) + Flags(("check-alive", isContainer)), cancellation, addressInBody: true);
+
+    public Task<IpamReply> Claim(string ident, string cidr, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default) =>
+        Call(HttpMethod.Put, IpPath(ident, cidr) + Flags(("check-alive", isContainer), ("noErrorOnUnknown", noErrorOnUnknown)), cancellation);
+
+    public Task<IpamReply> Prime(CancellationToken cancellation = default) => Call(HttpMethod.Get, "ring", cancellation);
+
+    public Task<IpamReply> Free(string ident, string address)
+    {
+        var slash = address.IndexOf('/', StringComparison.Ordinal);
+        return Call(HttpMethod.Delete, $"ip/{Escape(ident)}/{(slash < 0 ? address : address[..slash])}", CancellationToken.None);
+    }
+
+    public Task<IpamReply> RemovePeer(string nameOrNickname) => Call(HttpMethod.Delete, $"peer/{Escape(nameOrNickname)}", CancellationToken.None);
+
+    public Task<IpamReply> Shutdown() => Call(HttpMethod.Delete, "peer", CancellationToken.None);
+
+    public async Task<string[]> Lookup(string ident, string? subnet)
+    {
+        using var reply = await _http.GetAsync(IpPath(ident, subnet));
+        await EnsureServed(reply);
+        return (await reply.Content.ReadAsStringAsync()).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    public async Task<OwnedEntry[]> ListAll()
+    {
+        using var reply = await _http.GetAsync("ip");
+        await EnsureServed(reply);
+        var list = await reply.Content.ReadFromJsonAsync(CliJsonContext.Default.OwnedList);
+        return [.. (list?.Owned ?? []).Select(o => new OwnedEntry(o.ContainerId, o.IsContainer, o.Addrs))];
+    }
+
+    /// <summary>
+    /// One request whose answer is an <see cref="IpamReply"/>: 2xx is done, 409 <c>cancelled</c>
+    /// (a wait the caller gave up on), anything else failed with the daemon's one-line reason.
+    /// </summary>
+    private async Task<IpamReply> Call(HttpMethod method, string path, CancellationToken cancellation, bool addressInBody = false)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        using var reply = await _http.SendAsync(request, cancellation);
+        var body = (await reply.Content.ReadAsStringAsync(cancellation)).Trim();
+        if (reply.IsSuccessStatusCode)
+            return new IpamReply(IpamReplyKind.Ok, addressInBody && body.Length > 0 ? body : null, body.Length > 0 ? body + "\n" : null);
+        if (reply.StatusCode == HttpStatusCode.Conflict)
+            return new IpamReply(IpamReplyKind.Cancelled, Error: body);
+        return new IpamReply(IpamReplyKind.Failed, Error: body.Length > 0 ? body : $"the daemon answered {(int)reply.StatusCode}");
+    }
+
+    private static async Task EnsureServed(HttpResponseMessage reply)
+    {
+        if (!reply.IsSuccessStatusCode)
+            throw new CliException($"the daemon answered {(int)reply.StatusCode}: {(await reply.Content.ReadAsStringAsync()).Trim()}");
+    }
+
+    private static string IpPath(string ident, string? cidr) => $"ip/{Escape(ident)}" + (cidr is null ? "" : "/" + cidr);
+
+    private static string Flags(params (string Name, bool Value)[] flags) =>
+        flags.Any(f => f.Value) ? "?" + string.Join('&', flags.Where(f => f.Value).Select(f => f.Name + "=true")) : "";
+
+    private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    public void Dispose() => _http.Dispose();
 }

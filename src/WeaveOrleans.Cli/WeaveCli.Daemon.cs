@@ -64,7 +64,7 @@ public sealed partial class WeaveCli
                 _out.WriteLine($"weave is already running (peer {settings.ReadPeerName() ?? "unknown"}, PID {running})");
                 return 0;
             }
-            if (await DaemonClient.GatewayAnswers(settings.GatewayPort, TimeSpan.FromSeconds(1), cancellation))
+            if (await DaemonClient.PortAnswers(settings.GatewayPort, TimeSpan.FromSeconds(1), cancellation))
                 throw new CliException($"gateway port {settings.GatewayPort} is already in use (another weave daemon with a different --data-dir?)");
 
             var arguments = new List<string> { "--data-dir", settings.DataDirectory, "--gateway-port", settings.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture) };
@@ -94,14 +94,14 @@ public sealed partial class WeaveCli
 
             using var process = DaemonProcess.StartDetached(program, [.. leading, .. arguments], settings.LogFile);
             DaemonProcess.WritePid(settings.PidFile, process.Id);
-            var peerName = await WaitUntilServing(settings, process, parsed.GetValue(name), cancellation);
+            var peerName = await WaitUntilServing(settings, process, cancellation);
             _out.WriteLine(peerName);
             return 0;
         });
         return command;
     }
 
-    private async Task<string> WaitUntilServing(CliSettings settings, System.Diagnostics.Process process, string? givenName, CancellationToken cancellation)
+    private async Task<string> WaitUntilServing(CliSettings settings, System.Diagnostics.Process process, CancellationToken cancellation)
     {
         var deadline = DateTime.UtcNow + LaunchDeadline;
         var dots = false;
@@ -114,20 +114,9 @@ public sealed partial class WeaveCli
                     TryDelete(settings.PidFile);
                     throw new CliException($"the weave daemon exited during start-up (code {process.ExitCode}): {LastLine(settings.LogFile)}");
                 }
-                var peerName = givenName is not null && Ipam.Peers.PeerName.TryParse(givenName, out var n, out _) ? n.ToString() : settings.ReadPeerName();
-                if (peerName is not null && await DaemonClient.GatewayAnswers(settings.GatewayPort, TimeSpan.FromSeconds(1), cancellation))
-                {
-                    try
-                    {
-                        await using var client = await DaemonClient.Connect(settings.GatewayPort, peerName, TimeSpan.FromSeconds(10), cancellation);
-                        await client.Grain.Status();
-                        return peerName;
-                    }
-                    catch (Exception e) when (e is CliException or TimeoutException or Orleans.Runtime.OrleansException)
-                    {
-                        // Not serving yet.
-                    }
-                }
+                using (var client = await DaemonClient.TryConnect(settings, TimeSpan.FromSeconds(10), cancellation))
+                    if (client is not null)
+                        return client.PeerName;
                 if (DateTime.UtcNow > deadline)
                     throw new CliException($"the weave daemon did not answer within {LaunchDeadline.TotalSeconds:0} s (PID {process.Id}, log {settings.LogFile})");
                 _err.Write('.');
@@ -201,7 +190,7 @@ public sealed partial class WeaveCli
             var settings = Settings(parsed);
             try
             {
-                var reply = await WithDaemon(settings, c => c.Grain.Shutdown(), cancellation);
+                var reply = await WithDaemon(settings, c => c.Shutdown(), cancellation);
                 if (!reply.IsOk)
                     throw new CliException($"reset: {reply.Error ?? reply.Kind.ToString()}");
                 await Task.Delay(500, cancellation);
@@ -231,10 +220,10 @@ public sealed partial class WeaveCli
         {
             var settings = Settings(parsed);
             var failed = false;
-            await using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
+            using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
             foreach (var name in parsed.GetValue(names) ?? [])
             {
-                var reply = await client.Grain.RemovePeer(name);
+                var reply = await client.RemovePeer(name);
                 if (reply.IsOk)
                     _out.Write(reply.Text is { } t ? (t.EndsWith('\n') ? t : t + "\n") : $"0 IPs taken over from {name}\n");
                 else
@@ -254,8 +243,8 @@ public sealed partial class WeaveCli
         command.SetAction(async (parsed, cancellation) =>
         {
             var settings = Settings(parsed);
-            await using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
-            var reply = await Waiting(client, settings, ct => client.Grain.Prime(ct), "the ring", cancellation);
+            using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
+            var reply = await Waiting(client, settings, ct => client.Prime(ct), "the ring", cancellation);
             if (!reply.IsOk)
                 throw new CliException($"prime: {reply.Error}");
             return 0;
@@ -279,7 +268,7 @@ public sealed partial class WeaveCli
         }
         if (reply.Kind == IpamReplyKind.Cancelled && !cancellation.IsCancellationRequested)
         {
-            var status = await client.Grain.Status();
+            var status = await client.Status();
             throw new CliException($"timed out after {settings.Timeout.TotalSeconds:0} s waiting for {what}: {status.Line}");
         }
         return reply;
@@ -291,7 +280,7 @@ public sealed partial class WeaveCli
         command.SetAction(async (parsed, cancellation) =>
         {
             var settings = Settings(parsed);
-            var s = await WithDaemon(settings, c => c.Grain.Status(), cancellation);
+            var s = await WithDaemon(settings, c => c.Status(), cancellation);
             foreach (var line in FormatStatus(s))
                 _out.WriteLine(line);
             return 0;
@@ -300,7 +289,7 @@ public sealed partial class WeaveCli
         ipam.SetAction(async (parsed, cancellation) =>
         {
             var settings = Settings(parsed);
-            var s = await WithDaemon(settings, c => c.Grain.Status(), cancellation);
+            var s = await WithDaemon(settings, c => c.Status(), cancellation);
             foreach (var line in s.RangeReport)
                 _out.WriteLine(line);
             return 0;
@@ -337,7 +326,7 @@ public sealed partial class WeaveCli
         command.SetAction(async (parsed, cancellation) =>
         {
             var settings = Settings(parsed);
-            var entries = await WithDaemon(settings, c => c.Grain.ListAll(), cancellation);
+            var entries = await WithDaemon(settings, c => c.ListAll(), cancellation);
             foreach (var e in entries.OrderBy(e => e.Ident, StringComparer.Ordinal))
                 _out.WriteLine($"{(e.IsContainer && e.Ident.Length > 12 ? e.Ident[..12] : e.Ident)} {string.Join(' ', e.Addresses)}".TrimEnd());
             return 0;

@@ -114,7 +114,7 @@ public sealed partial class WeaveCli
             var settings = Settings(parsed);
             using var docker = OpenDocker(settings);
             var info = await ResolveRunning(docker, settings, container, cancellation);
-            await using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
+            using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
             await Release(client, info.Id, specs, explicitDefault: all.Length > 1,
                 remove => new NetworkAttacher().Detach(info.Pid, remove, cancellation: cancellation));
             return 0;
@@ -131,7 +131,7 @@ public sealed partial class WeaveCli
         {
             var specs = AddressSpec.ParseAll(parsed.GetValue(args) ?? []);
             var settings = Settings(parsed);
-            await using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
+            using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
             var cidrs = await Acquire(client, settings, ExposeIdent, specs, isContainer: false, cancellation);
             var attacher = new NetworkAttacher();
             await NetworkCall(() => attacher.EnsureBridge(settings.Bridge, cancellation));
@@ -153,7 +153,7 @@ public sealed partial class WeaveCli
             var texts = parsed.GetValue(args) ?? [];
             var specs = AddressSpec.ParseAll(texts);
             var settings = Settings(parsed);
-            await using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
+            using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
             var attacher = new NetworkAttacher();
             await Release(client, ExposeIdent, specs, explicitDefault: texts.Length > 0, async remove =>
             {
@@ -180,7 +180,7 @@ public sealed partial class WeaveCli
 
     private async Task AttachContainer(CliSettings settings, ContainerInfo info, IReadOnlyList<AddressSpec> specs, CancellationToken cancellation, bool print = true)
     {
-        await using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
+        using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
         var cidrs = await Acquire(client, settings, info.Id, specs, isContainer: true, cancellation);
         var attacher = new NetworkAttacher();
         await NetworkCall(() => attacher.EnsureBridge(settings.Bridge, cancellation));
@@ -197,8 +197,8 @@ public sealed partial class WeaveCli
         {
             var reply = spec.Kind switch
             {
-                AddressKind.Address => await Waiting(client, settings, ct => client.Grain.Claim(ident, spec.Cidr!, isContainer, noErrorOnUnknown: false, ct), $"{spec.Cidr}", cancellation),
-                _ => await Waiting(client, settings, ct => client.Grain.Allocate(ident, spec.Cidr, isContainer, ct), $"an address in {(spec.Cidr ?? "the default subnet")}", cancellation),
+                AddressKind.Address => await Waiting(client, settings, ct => client.Claim(ident, spec.Cidr!, isContainer, noErrorOnUnknown: false, ct), $"{spec.Cidr}", cancellation),
+                _ => await Waiting(client, settings, ct => client.Allocate(ident, spec.Cidr, isContainer, ct), $"an address in {(spec.Cidr ?? "the default subnet")}", cancellation),
             };
             if (!reply.IsOk)
                 throw new CliException($"{spec}: {reply.Error ?? reply.Text ?? reply.Kind.ToString()}");
@@ -230,7 +230,7 @@ public sealed partial class WeaveCli
     /// </summary>
     private static async Task<(List<string> Remove, List<string> Free)> AddressesToRelease(DaemonClient client, string ident, IReadOnlyList<AddressSpec> specs, bool explicitDefault)
     {
-        var owned = await client.Grain.Lookup(ident, null);
+        var owned = await client.Lookup(ident, null);
         var remove = new List<string>();
         var free = new List<string>();
         void Add(string cidr, bool allocated)
@@ -249,12 +249,12 @@ public sealed partial class WeaveCli
                         Add(a, true);
                     break;
                 case AddressKind.DefaultSubnet:
-                    var status = await client.Grain.Status();
-                    foreach (var a in await client.Grain.Lookup(ident, status.DefaultSubnet))
+                    var status = await client.Status();
+                    foreach (var a in await client.Lookup(ident, status.DefaultSubnet))
                         Add(a, true);
                     break;
                 case AddressKind.Subnet:
-                    foreach (var a in await client.Grain.Lookup(ident, spec.Cidr))
+                    foreach (var a in await client.Lookup(ident, spec.Cidr))
                         Add(a, true);
                     break;
                 default:
@@ -269,7 +269,7 @@ public sealed partial class WeaveCli
     {
         foreach (var cidr in cidrs)
         {
-            var reply = await client.Grain.Free(ident, cidr);
+            var reply = await client.Free(ident, cidr);
             if (!reply.IsOk)
                 throw new CliException($"releasing {cidr}: {reply.Error}");
         }

@@ -165,7 +165,7 @@ public sealed partial class WeaveCli
     /// <summary>Runs <paramref name="call"/> against the daemon, connected with a response timeout a little over the operation timeout.</summary>
     private async Task<T> WithDaemon<T>(CliSettings settings, Func<DaemonClient, Task<T>> call, CancellationToken cancellation)
     {
-        await using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
+        using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
         return await call(client);
     }
 

@@ -72,7 +72,7 @@ public sealed record LaunchSettings(
             range = ParseCidr("--ipalloc-range", rangeText);
         Cidr? defaultSubnet = Get("ipallocdefaultsubnet") is { } subnetText ? ParseCidr("--ipalloc-default-subnet", subnetText) : null;
 
-        var dataDir = Get("datadir") ?? (Environment.IsPrivilegedProcess ? "/var/lib/weave" : Path.Combine(workingDirectory, "data"));
+        var dataDir = Path.GetFullPath(Get("datadir") ?? (Environment.IsPrivilegedProcess ? "/var/lib/weave" : "data"), workingDirectory);
         var storage = (Get("storage") ?? "sqlite").ToLowerInvariant();
         if (storage is not ("sqlite" or "postgres"))
             throw new LaunchException($"invalid --storage \"{storage}\": expected sqlite or postgres");
@@ -115,7 +115,7 @@ public sealed record LaunchSettings(
 
         return new LaunchSettings(
             host,
-            ListenerPlan.Resolve(Get),
+            ListenerPlan.Resolve(Get, dataDir),
             Get("siloport") is { } silo ? ParseInt("--silo-port", silo, 1, 65535) : 11111,
             Get("gatewayport") is { } gateway ? ParseInt("--gateway-port", gateway, 1, 65535) : 30000,
             Get("dockerendpoint"));

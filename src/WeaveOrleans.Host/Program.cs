@@ -131,13 +131,16 @@ namespace WeaveOrleans.Host
                 "weaver {Peer}({Nickname}): peers on {ListenHost}:{ListenPort}, listeners {Listeners}, cluster {ClusterId} on loopback (silo {SiloPort}, gateway {GatewayPort}), data in {DataDir}",
                 options.PeerName, options.Nickname, options.ListenHost, options.ListenPort, string.Join(", ", plan.Listeners),
                 settings.ClusterId, settings.SiloPort, settings.GatewayPort, options.DataDirectory);
+            var files = new DaemonFiles(options.DataDirectory);
             try
             {
                 await app.StartAsync(cancellation);
+                files.Announce(options.PeerName);
                 await app.WaitForShutdownAsync(cancellation);
             }
             finally
             {
+                files.Withdraw();
                 foreach (var socket in plan.Listeners.Select(l => l.Address.SocketPath).OfType<string>())
                     UnixSocketFile.Remove(socket);
             }

@@ -131,7 +131,7 @@ public static class WeaveHttpApi
         public RequestDelegate ListAll => ctx => Run(ctx, async grain =>
         {
             var owned = await grain.ListAll();
-            var report = new OwnedReport([.. owned.Select(o => new OwnedReportEntry(o.Ident, o.Addresses))]);
+            var report = new OwnedReport([.. owned.Select(o => new OwnedReportEntry(o.Ident, o.Addresses, o.IsContainer))]);
             await Json(ctx, report, ApiJsonContext.Default.OwnedReport);
         });
 

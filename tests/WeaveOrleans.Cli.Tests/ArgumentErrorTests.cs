@@ -72,16 +72,18 @@ public class ArgumentErrorTests
     [InlineData("expose")]
     [InlineData("rmpeer", "aa:bb:cc:dd:ee:ff")]
     [InlineData("status", "ipam")]
-    public async Task Daemon_not_running_is_one_line(params string[] args)
+    public async Task Daemon_not_running_is_one_line_naming_the_data_directory(params string[] args)
     {
-        var port = CliRunner.FreePort();
         var dir = Directory.CreateTempSubdirectory("weave-cli-test-");
         try
         {
-            var (code, output, error) = await Cli.Run([.. args, "--gateway-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", dir.FullName]);
+            // A socket file left by a daemon killed with -9: nothing answers on it.
+            using (var stale = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified))
+                stale.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(Path.Combine(dir.FullName, "weave.sock")));
+            var (code, output, error) = await Cli.Run([.. args, "--data-dir", dir.FullName]);
             Assert.Equal(1, code);
             Assert.Equal("", output);
-            Assert.Equal($"weave: the weave daemon is not running (no gateway on 127.0.0.1:{port})\n", error);
+            Assert.Equal($"weave: the weave daemon is not running (nothing answers on {dir.FullName}/weave.sock; data dir {dir.FullName})\n", error);
         }
         finally
         {

@@ -185,8 +185,8 @@ public class ContainerLifecycleTests
         foreach (var d in new[] { a, b })
         {
             using var cancel = new CancellationTokenSource(Deadline);
-            await using var client = await DaemonClient.Connect(d.GatewayPort, d.PeerName!, TimeSpan.FromSeconds(30));
-            var reply = await client.Grain.Allocate("e2e-" + d.PeerPort.ToString(CultureInfo.InvariantCulture), null, isContainer: false, cancel.Token);
+            using var client = await d.Connect();
+            var reply = await client.Allocate("e2e-" + d.PeerPort.ToString(CultureInfo.InvariantCulture), null, isContainer: false, cancel.Token);
             Assert.True(reply.IsOk, reply.Error);
         }
         foreach (var d in new[] { a, b })

@@ -37,6 +37,10 @@ public sealed class LaunchedDaemon : IAsyncDisposable
 
     public int GatewayPort => int.Parse(Common[3], CultureInfo.InvariantCulture);
 
+    /// <summary>The daemon's HTTP API through the data directory's socket, as the CLI reaches it.</summary>
+    public Task<DaemonClient> Connect() =>
+        DaemonClient.Connect(new CliSettings(Directory.FullName, GatewayPort, DockerEndpoint, "weave", TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(30));
+
     public static Task<LaunchedDaemon> Start(string range, string? dockerEndpoint = null) => Start(range, dockerEndpoint, new DaemonLaunchOptions());
 
     public static async Task<LaunchedDaemon> Start(string range, string? dockerEndpoint, DaemonLaunchOptions options)
@@ -167,9 +171,10 @@ public class EndToEndTests
 
         // An address taken by a claim that needs no network (the expose test below needs root).
         var peerName = File.ReadAllText(Path.Combine(d.Directory.FullName, "peername")).Trim();
-        await using (var client = await DaemonClient.Connect(d.GatewayPort, peerName, TimeSpan.FromSeconds(30)))
+        using (var client = await d.Connect())
         {
-            var reply = await client.Grain.Claim("test-ident", "10.253.0.7/24", isContainer: false, noErrorOnUnknown: false);
+            Assert.Equal(peerName, client.PeerName);
+            var reply = await client.Claim("test-ident", "10.253.0.7/24", isContainer: false, noErrorOnUnknown: false);
             Assert.True(reply.IsOk, reply.Error);
         }
         Assert.Equal("test-ident 10.253.0.7/24\n", (await d.Run("ps")).Out);

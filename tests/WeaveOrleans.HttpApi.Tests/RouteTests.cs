@@ -98,10 +98,10 @@ public sealed class RouteTests
 
         await api.Send(HttpMethod.Post, "/ip/c1/10.0.3.0/24");
         await api.Send(HttpMethod.Post, "/ip/c1/10.0.4.0/24");
-        await api.Send(HttpMethod.Post, "/ip/c2/10.0.3.0/24");
+        await api.Send(HttpMethod.Post, "/ip/c2/10.0.3.0/24?check-alive=true");
         var (status, body) = await api.Send(HttpMethod.Get, "/ip");
         Assert.Equal(200, status);
-        Assert.Equal("""{"owned":[{"containerid":"c1","addrs":["10.0.3.1/24","10.0.4.1/24"]},{"containerid":"c2","addrs":["10.0.3.2/24"]}]}""", body);
+        Assert.Equal("""{"owned":[{"containerid":"c1","addrs":["10.0.3.1/24","10.0.4.1/24"],"container":false},{"containerid":"c2","addrs":["10.0.3.2/24"],"container":true}]}""", body);
     }
 
     [Fact]

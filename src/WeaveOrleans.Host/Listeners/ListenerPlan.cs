@@ -1,8 +1,10 @@
+using WeaveOrleans.Grains;
+
 namespace WeaveOrleans.Host.Listeners;
 
 /// <summary>
 /// The daemon's HTTP listeners and their guards, resolved from the launch settings: the HTTP API
-/// (TCP and/or unix sockets), the read-only status listener, the optional metrics listener and the
+/// (TCP and/or unix sockets, always including the data directory's control socket), the read-only status listener, the optional metrics listener and the
 /// dashboard. Addresses given for several purposes become one listener serving the union.
 /// </summary>
 public sealed record ListenerPlan(IReadOnlyList<Listener> Listeners, DashboardCredentials? Dashboard, IReadOnlyList<string> AllowedHosts)
@@ -21,13 +23,18 @@ public sealed record ListenerPlan(IReadOnlyList<Listener> Listeners, DashboardCr
     /// Reads the settings (values already merged from command line, environment and file);
     /// throws <see cref="LaunchException"/> with one line for anything wrong, before anything binds.
     /// </summary>
-    public static ListenerPlan Resolve(Func<string, string?> get)
+    public static ListenerPlan Resolve(Func<string, string?> get, string dataDirectory)
     {
         var wanted = new List<(ListenAddress Address, ListenerKind Kind)>();
         foreach (var text in List(get("httpaddr") ?? DefaultHttpAddr))
             wanted.Add((ListenAddress.Parse("--http-addr", text, allowSocket: true), ListenerKind.Api));
         if (wanted.Count == 0)
             throw new LaunchException("--http-addr needs at least one address: the HTTP API is how containers get addresses");
+        // The CLI finds the daemon by its data directory alone, whatever ports it was given.
+        var control = DataDirectoryLayout.SocketPath(dataDirectory);
+        if (System.Text.Encoding.UTF8.GetByteCount(control) > ListenAddress.MaxSocketPathBytes)
+            throw new LaunchException($"the data directory's control socket {control} is longer than a unix socket path may be ({ListenAddress.MaxSocketPathBytes} bytes): choose a shorter --data-dir");
+        wanted.Add((ListenAddress.Parse("--data-dir", control, allowSocket: true), ListenerKind.Api));
         Optional("--status-addr", get("statusaddr") ?? DefaultStatusAddr, ListenerKind.Status);
         Optional("--metrics-addr", get("metricsaddr"), ListenerKind.Metrics);
         Optional("--dashboard-addr", get("dashboardaddr") ?? DefaultDashboardAddr, ListenerKind.Dashboard);

@@ -7,7 +7,7 @@ public sealed class ListenerPlanTests
     private static ListenerPlan Resolve(params (string Key, string Value)[] settings)
     {
         var map = settings.ToDictionary(s => s.Key, s => s.Value);
-        return ListenerPlan.Resolve(k => map.GetValueOrDefault(k));
+        return ListenerPlan.Resolve(k => map.GetValueOrDefault(k), "/var/lib/weave");
     }
 
     [Fact]
@@ -15,7 +15,7 @@ public sealed class ListenerPlanTests
     {
         var plan = Resolve();
         Assert.Equal(
-            ["127.0.0.1:6784 (Api)", "127.0.0.1:6782 (Status)", "127.0.0.1:6785 (Dashboard)"],
+            ["127.0.0.1:6784 (Api)", "unix:/var/lib/weave/weave.sock (Api)", "127.0.0.1:6782 (Status)", "127.0.0.1:6785 (Dashboard)"],
             plan.Listeners.Select(l => l.ToString()));
         Assert.Null(plan.Dashboard);
         Assert.Empty(plan.AllowedHosts);
@@ -25,7 +25,7 @@ public sealed class ListenerPlanTests
     public void The_API_can_listen_on_TCP_and_a_unix_socket_at_once_and_optional_listeners_can_be_off()
     {
         var plan = Resolve(("httpaddr", "127.0.0.1:7001, /run/weave/weave.sock"), ("statusaddr", "off"), ("dashboardaddr", "none"), ("metricsaddr", "0.0.0.0:7009"));
-        Assert.Equal(["127.0.0.1:7001 (Api)", "unix:/run/weave/weave.sock (Api)", "0.0.0.0:7009 (Metrics)"], plan.Listeners.Select(l => l.ToString()));
+        Assert.Equal(["127.0.0.1:7001 (Api)", "unix:/run/weave/weave.sock (Api)", "unix:/var/lib/weave/weave.sock (Api)", "0.0.0.0:7009 (Metrics)"], plan.Listeners.Select(l => l.ToString()));
         Assert.Equal(7001, plan.HttpEndPoint!.Port);
     }
 
@@ -57,6 +57,13 @@ public sealed class ListenerPlanTests
         var e = Assert.Throws<LaunchException>(() => Resolve((key, value)));
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void A_data_directory_too_long_for_its_control_socket_is_refused_at_launch()
+    {
+        var e = Assert.Throws<LaunchException>(() => ListenerPlan.Resolve(_ => null, "/tmp/" + new string('d', 100)));
+        Assert.Contains("choose a shorter --data-dir", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
