@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using WeaveOrleans.Gossip.Tcp;
 using static WeaveOrleans.Gossip.Tests.TestPeers;
 
 namespace WeaveOrleans.Gossip.Tests.Tcp;
@@ -28,6 +29,45 @@ public sealed class ConnectionStateTests
         a.Transport.Connect($"127.0.0.1:{((IPEndPoint)silent.LocalEndPoint!).Port}");
 
         Assert.Equal(new ConnectionCounts(0, Pending: 1), await Until(a, c => c.Pending == 1));
+    }
+
+    [Fact]
+    public async Task A_target_whose_dial_hangs_is_connecting_at_first_and_retrying_after_a_failure()
+    {
+        // A listener whose accept queue is full: the kernel drops further connection attempts, so a dial
+        // hangs until the transport's connect timeout.
+        using var full = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        full.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        full.Listen(0);
+        var target = (IPEndPoint)full.LocalEndPoint!;
+        var fillers = new List<Socket>();
+        try
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var filler = new Socket(SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+                fillers.Add(filler);
+                try { filler.Connect(target); } catch (SocketException) { } // in progress
+            }
+            var options = TcpNode.Options();
+            await using var a = await TcpNode.StartAsync(A, new TcpPeerTransportOptions
+            {
+                ListenEndPoint = options.ListenEndPoint,
+                Nickname = options.Nickname,
+                InitialBackoff = TimeSpan.FromMilliseconds(50),
+                MaxBackoff = TimeSpan.FromMilliseconds(100),
+                ConnectTimeout = TimeSpan.FromMilliseconds(700),
+            });
+            a.Transport.Connect($"127.0.0.1:{target.Port}");
+
+            Assert.Equal(new ConnectionCounts(0, Connecting: 1), await Until(a, c => c.Connecting == 1));
+            Assert.Equal(new ConnectionCounts(0, Retrying: 1), await Until(a, c => c.Retrying == 1));
+        }
+        finally
+        {
+            foreach (var filler in fillers)
+                filler.Dispose();
+        }
     }
 
     [Fact]
