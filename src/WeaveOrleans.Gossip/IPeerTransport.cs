@@ -16,6 +16,9 @@ public interface IPeerTransport : IAsyncDisposable
 
     IReadOnlyCollection<PeerName> ConnectedPeers { get; }
 
+    /// <summary>Connections and dial targets by state, read at any time (for metrics).</summary>
+    ConnectionCounts Connections { get; }
+
     Task StartAsync(CancellationToken cancellationToken);
 
     /// <summary>Keeps a connection to <paramref name="hostPort"/>, redialling with back-off whenever it drops.</summary>

@@ -21,6 +21,9 @@ public sealed record IpamStatus(
     [property: Id(15)] int UnreachablePeers,
     [property: Id(16)] double UnreachablePercentage,
     [property: Id(17)] string? Docker = null,
+    [property: Id(18)] PeerSpace[]? Peers = null,
+    [property: Id(19)] SubnetSpace[]? Subnets = null,
+    [property: Id(20)] int DeadContainerAddresses = 0,
     [property: Id(30)] bool PeerPassword = false)
 {
     /// <summary>Weave's <c>Encryption</c> status line: the peer port authenticates with a password but never encrypts.</summary>
@@ -43,3 +46,18 @@ public sealed record RangeEntry(
     [property: Id(3)] string? Nickname,
     [property: Id(4)] bool IsKnownPeer,
     [property: Id(5)] uint Version);
+
+/// <summary>One peer's share of the range and how much of it is free (for itself: its free list; others: what they advertised).</summary>
+[GenerateSerializer, Immutable]
+public sealed record PeerSpace(
+    [property: Id(0)] string Peer,
+    [property: Id(1)] string? Nickname,
+    [property: Id(2)] string Owned,
+    [property: Id(3)] string Free);
+
+/// <summary>A subnet's size and how many of its addresses this peer holds.</summary>
+[GenerateSerializer, Immutable]
+public sealed record SubnetSpace(
+    [property: Id(0)] string Subnet,
+    [property: Id(1)] string Size,
+    [property: Id(2)] int Allocated);

@@ -266,6 +266,10 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
             unreachable.Count,
             percent,
             _docker?.Summary() ?? "not followed (--docker-endpoint none)",
+            [.. status.Shares.Select(s => new PeerSpace(s.Peer.ToString(), s.Nickname,
+                s.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Free.ToString(System.Globalization.CultureInfo.InvariantCulture)))],
+            [.. status.Subnets.Select(s => new SubnetSpace(s.Subnet.ToString(), s.Subnet.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Allocated))],
+            status.DeadContainerAddresses,
             !string.IsNullOrEmpty(_options.Password)));
     }
 

@@ -5,10 +5,10 @@ using WeaveOrleans.Grains;
 namespace WeaveOrleans.HttpApi;
 
 /// <summary>
-/// The metrics behind <c>GET /metrics</c>, in a registry of their own (not prometheus-net's global
-/// one, which would also carry process metrics and be shared by every API in the process). Values
-/// are read from the grain's status, and from the optional <see cref="IGossipMetricsSource"/>, when
-/// a scrape asks for them.
+/// The metrics behind <c>GET /metrics</c>: this API's own registry (not prometheus-net's global one,
+/// which anything in the process may add to), followed by the process-wide
+/// <see cref="ProcessMetrics"/>. Values are read from the grain's status, and from the optional
+/// <see cref="IGossipMetricsSource"/>, when a scrape asks for them.
 /// </summary>
 internal sealed class IpamMetrics
 {
@@ -21,8 +21,15 @@ internal sealed class IpamMetrics
     private readonly Gauge _pendingClaims;
     private readonly Gauge _ringEntries;
     private readonly Counter _mergesRejected;
+    private readonly Gauge _ownedAddresses;
+    private readonly Gauge _freeAddresses;
+    private readonly Gauge _subnetSize;
+    private readonly Gauge _subnetAllocated;
+    private readonly Gauge _deadContainerAddresses;
     private readonly Counter? _gossipMessages;
     private readonly Counter? _gossipBytes;
+    private readonly Gauge? _connections;
+    private readonly Counter? _terminations;
     private readonly IGossipMetricsSource? _gossip;
     private readonly SemaphoreSlim _scrape = new(1, 1);
 
@@ -38,11 +45,20 @@ internal sealed class IpamMetrics
         _pendingClaims = factory.CreateGauge("weave_ipam_pending_claims", "Number of pending claims.");
         _ringEntries = factory.CreateGauge("weave_ipam_ring_entries", "Number of entries in the ownership ring.");
         _mergesRejected = factory.CreateCounter("weave_ipam_merges_rejected_total", "Ring updates from peers that were rejected as inconsistent.");
+        var byPeer = new GaugeConfiguration { LabelNames = ["peer"] };
+        _ownedAddresses = factory.CreateGauge("weave_ipam_owned_addresses", "Addresses of the range each peer in the ring owns.", byPeer);
+        _freeAddresses = factory.CreateGauge("weave_ipam_free_addresses", "Free addresses each peer in the ring has (this peer's free list; the others' last advertised counts).", byPeer);
+        var bySubnet = new GaugeConfiguration { LabelNames = ["subnet"] };
+        _subnetSize = factory.CreateGauge("weave_ipam_subnet_size", "Addresses in the default subnet and in each subnet this peer has allocated in.", bySubnet);
+        _subnetAllocated = factory.CreateGauge("weave_ipam_subnet_allocated", "Addresses this peer has handed out in each subnet.", bySubnet);
+        _deadContainerAddresses = factory.CreateGauge("weave_ipam_dead_container_addresses", "Addresses held by containers that died and are waiting out the grace period before release.");
         if (gossip is not null)
         {
             var labels = new CounterConfiguration { LabelNames = ["kind", "direction"] };
             _gossipMessages = factory.CreateCounter("weave_gossip_messages_total", "Peer messages sent and received, by kind.", labels);
             _gossipBytes = factory.CreateCounter("weave_gossip_bytes_total", "Peer message bytes sent and received, by kind.", labels);
+            _connections = factory.CreateGauge("weave_connections", "Peer connections and dial targets by state.", new GaugeConfiguration { LabelNames = ["state"] });
+            _terminations = factory.CreateCounter("weave_connection_terminations_total", "Established peer connections that have ended.");
         }
     }
 
@@ -55,6 +71,7 @@ internal sealed class IpamMetrics
         {
             Update(status);
             await _registry.CollectAndExportAsTextAsync(output, cancellation);
+            await ProcessMetrics.Registry.CollectAndExportAsTextAsync(output, cancellation);
         }
         finally
         {
@@ -65,7 +82,7 @@ internal sealed class IpamMetrics
     private void Update(IpamStatus status)
     {
         _ips.WithLabels("local-used").Set(status.ActiveIPs);
-        _maxIps.Set(double.TryParse(status.RangeNumIPs, NumberStyles.Float, CultureInfo.InvariantCulture, out var max) ? max : 0);
+        _maxIps.Set(Number(status.RangeNumIPs));
         _unreachableCount.Set(status.UnreachablePeers);
         _unreachablePercentage.Set(status.UnreachablePercentage);
         _pendingAllocates.Set(status.PendingAllocates.Length);
@@ -73,8 +90,20 @@ internal sealed class IpamMetrics
         _ringEntries.Set(status.Entries.Length);
         // A counter never goes down; a restarted grain that counts from zero again leaves it where it was.
         _mergesRejected.IncTo(status.RejectedMerges);
-        if (_gossip is null || _gossipMessages is null || _gossipBytes is null)
+        Publish(_ownedAddresses, status.Peers?.Select(p => (p.Peer, Number(p.Owned))));
+        Publish(_freeAddresses, status.Peers?.Select(p => (p.Peer, Number(p.Free))));
+        Publish(_subnetSize, status.Subnets?.Select(s => (s.Subnet, Number(s.Size))));
+        Publish(_subnetAllocated, status.Subnets?.Select(s => (s.Subnet, (double)s.Allocated)));
+        _deadContainerAddresses.Set(status.DeadContainerAddresses);
+        if (_gossip is null || _gossipMessages is null || _gossipBytes is null || _connections is null || _terminations is null)
             return;
+        var connections = _gossip.Connections();
+        _connections.WithLabels("established").Set(connections.Established);
+        _connections.WithLabels("pending").Set(connections.Pending);
+        _connections.WithLabels("connecting").Set(connections.Connecting);
+        _connections.WithLabels("retrying").Set(connections.Retrying);
+        _connections.WithLabels("failed").Set(connections.Failed);
+        _terminations.IncTo(connections.Terminations);
         foreach (var kind in _gossip.Snapshot())
         {
             _gossipMessages.WithLabels(kind.Kind, "sent").IncTo(kind.MessagesSent);
@@ -83,4 +112,18 @@ internal sealed class IpamMetrics
             _gossipBytes.WithLabels(kind.Kind, "received").IncTo(kind.BytesReceived);
         }
     }
+
+    /// <summary>Sets one series per label value and drops those the status no longer names (a peer gone from the ring).</summary>
+    private static void Publish(Gauge gauge, IEnumerable<(string Label, double Value)>? values)
+    {
+        var current = (values ?? []).ToDictionary(v => v.Label, v => v.Value, StringComparer.Ordinal);
+        foreach (var labels in gauge.GetAllLabelValues())
+            if (!current.ContainsKey(labels[0]))
+                gauge.WithLabels(labels).Remove();
+        foreach (var (label, value) in current)
+            gauge.WithLabels(label).Set(value);
+    }
+
+    private static double Number(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : 0;
 }

@@ -35,6 +35,7 @@ public sealed class DaemonProcess : IDisposable
         HttpPort = FreePort();
         StatusPort = FreePort();
         DashboardPort = FreePort();
+        MetricsPort = FreePort();
         SiloPort = FreePort();
         GatewayPort = FreePort();
         Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}/"), Timeout = TimeSpan.FromSeconds(30) };
@@ -53,6 +54,9 @@ public sealed class DaemonProcess : IDisposable
     public int HttpPort { get; }
     public int StatusPort { get; }
     public int DashboardPort { get; }
+
+    /// <summary>The <c>--metrics-addr</c> listener (GET /metrics alone).</summary>
+    public int MetricsPort { get; }
 
     /// <summary>The <c>--http-addr</c> to start with; by default loopback on <see cref="HttpPort"/>, which <see cref="Http"/> talks to.</summary>
     public string? HttpAddr { get; set; }
@@ -112,6 +116,7 @@ public sealed class DaemonProcess : IDisposable
             "--port", PeerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", "127.0.0.1",
             "--http-addr", HttpAddr ?? $"127.0.0.1:{HttpPort}", "--status-addr", $"127.0.0.1:{StatusPort}",
             "--dashboard-addr", DashboardAddr ?? $"127.0.0.1:{DashboardPort}",
+            "--metrics-addr", $"127.0.0.1:{MetricsPort}",
             "--silo-port", SiloPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--gateway-port", GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--ipalloc-range", Range, "--ipalloc-init", Init,

@@ -38,6 +38,11 @@ internal sealed class FakeHostAllocator(string universe = "10.0.0.0/8", string? 
 
     public int RejectedMerges { get; set; }
 
+    /// <summary>What status reports as the ring's peers; by default this peer alone, owning the universe.</summary>
+    public PeerSpace[]? Peers { get; set; }
+
+    public int DeadContainerAddresses { get; set; }
+
     /// <summary>Completes each time a call starts waiting (allocation or prime).</summary>
     public SignalCounter Waiting { get; } = new();
 
@@ -230,7 +235,12 @@ internal sealed class FakeHostAllocator(string universe = "10.0.0.0/8", string? 
                 RejectedMerges: RejectedMerges,
                 ConnectedPeers: ["00:00:00:00:00:02"],
                 UnreachablePeers: 1,
-                UnreachablePercentage: 12.5));
+                UnreachablePercentage: 12.5,
+                Peers: Peers ?? (HasRing ? [new PeerSpace("00:00:00:00:00:01", "host1", _universe.Size.ToString(), (_universe.Size - (UInt128)_held.Count).ToString())] : []),
+                Subnets: [.. _held.Select(h => new Cidr(h.Cidr.Network, h.Cidr.PrefixLength).ToString()).Append(DefaultSubnet).Distinct()
+                    .Select(subnet => new SubnetSpace(subnet, Cidr.ParseSubnet(subnet).Size.ToString(),
+                        _held.Count(h => new Cidr(h.Cidr.Network, h.Cidr.PrefixLength).ToString() == subnet)))],
+                DeadContainerAddresses: DeadContainerAddresses));
         }
     }
 

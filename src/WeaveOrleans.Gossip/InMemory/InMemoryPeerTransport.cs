@@ -25,6 +25,9 @@ public sealed class InMemoryPeerTransport : IPeerTransport
 
     public IReadOnlyCollection<PeerName> ConnectedPeers => _network.LinkedPeers(Self);
 
+    /// <summary>Links come and go at once here: there is nothing pending, retrying or failed to count.</summary>
+    public ConnectionCounts Connections => new(ConnectedPeers.Count);
+
     internal HashSet<string> Targets { get; } = [];
     internal bool Started { get; set; }
     internal bool Disposed { get; set; }

@@ -59,16 +59,26 @@ public sealed partial class TcpPeerTransport
     {
         PeerAddress.TryParse(hostPort, out var address);
         var backoff = new ReconnectBackoff(_options.InitialBackoff, _options.MaxBackoff, _random);
+        var failedBefore = false;
         while (!ct.IsCancellationRequested)
         {
+            SetTarget(hostPort, failedBefore ? TargetState.Retrying : TargetState.Connecting);
             var (outcome, connection) = await DialOnceAsync(address, hostPort, ct).ConfigureAwait(false);
-            if (outcome == DialOutcome.GiveUp) return;
+            if (outcome == DialOutcome.GiveUp)
+            {
+                SetTarget(hostPort, TargetState.Failed);
+                return;
+            }
             if (connection is not null)
             {
                 // Up (ours or a duplicate's survivor): nothing to do until it drops, then redial promptly.
+                SetTarget(hostPort, TargetState.Connected);
                 backoff.Reset();
                 await connection.Completion.WaitAsync(ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
+            // Weave's word for a target waiting out its back-off after an error or a dropped connection.
+            failedBefore = true;
+            SetTarget(hostPort, TargetState.Failed);
             try
             {
                 await Task.Delay(backoff.Next(), ct).ConfigureAwait(false);
@@ -97,6 +107,7 @@ public sealed partial class TcpPeerTransport
             return (DialOutcome.Failed, null);
         }
 
+        SetTarget(hostPort, TargetState.Pending);
         var (connection, permanent) = await HandshakeAsync(socket, hostPort, dialled: true, ct).ConfigureAwait(false);
         if (connection is null) return (permanent ? DialOutcome.GiveUp : DialOutcome.Failed, null);
         var survivor = Register(connection);
@@ -210,6 +221,7 @@ public sealed partial class TcpPeerTransport
 
     private void OnClosed(PeerConnection connection)
     {
+        CountTermination();
         lock (_lock)
         {
             if (!_connections.TryGetValue(connection.Remote, out var current) || current != connection) return;

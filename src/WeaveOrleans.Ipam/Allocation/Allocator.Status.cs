@@ -1,4 +1,5 @@
 using System.Globalization;
+using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Consensus;
 
 namespace WeaveOrleans.Ipam.Allocation;
@@ -34,8 +35,10 @@ public sealed partial class Allocator
             var next = Ring[(i + 1) % Ring.Count].Token;
             entries.Add(new RangeStatus(e.Token, Ring.Distance(e.Token, next), e.Peer, _nicknames.GetValueOrDefault(e.Peer), IsReachable(e.Peer), e.Version));
         }
+        var advertised = Ring.FreeByPeer();
         var shares = Ring.SizeByPeer()
-            .Select(kv => new PeerShare(kv.Key, _nicknames.GetValueOrDefault(kv.Key), kv.Value, kv.Key == Self, IsReachable(kv.Key)))
+            .Select(kv => new PeerShare(kv.Key, _nicknames.GetValueOrDefault(kv.Key), kv.Value, kv.Key == Self, IsReachable(kv.Key),
+                kv.Key == Self ? Ownership.Space.FreeCount : advertised.GetValueOrDefault(kv.Key)))
             .OrderByDescending(s => s.IsSelf).ThenBy(s => s.Peer)
             .ToList();
         return new AllocatorStatus(
@@ -50,7 +53,21 @@ public sealed partial class Allocator
             [.. PendingClaims.Select(c => $"{c.Ident} {c.Address}")],
             [.. PendingAllocates.Select(a => a.ToString())],
             LastMergeError?.Message,
-            RejectedMerges);
+            RejectedMerges,
+            SubnetsInUse(),
+            _dead.Keys.Sum(id => _owned.TryGetValue(id, out var owned) ? owned.Cidrs.Length : 0));
+    }
+
+    /// <summary>The default subnet and every subnet an address is held in, with the count held in each.</summary>
+    private List<SubnetUse> SubnetsInUse()
+    {
+        var counts = new Dictionary<Cidr, int> { [Config.DefaultSubnet] = 0 };
+        foreach (var cidr in _owned.Values.SelectMany(o => o.Cidrs))
+        {
+            var subnet = new Cidr(cidr.Network, cidr.PrefixLength);
+            counts[subnet] = counts.GetValueOrDefault(subnet) + 1;
+        }
+        return [.. counts.OrderBy(kv => kv.Key.Network).ThenBy(kv => kv.Key.PrefixLength).Select(kv => new SubnetUse(kv.Key, kv.Value))];
     }
 
     /// <summary>

@@ -150,6 +150,15 @@ public sealed partial class Ring
         return sizes;
     }
 
+    /// <summary>The free counts each peer's entries last advertised (this peer's as of its last report).</summary>
+    public IReadOnlyDictionary<PeerName, UInt128> FreeByPeer()
+    {
+        var free = new Dictionary<PeerName, UInt128>();
+        foreach (var slot in _slots)
+            free[slot.Entry.Peer] = free.GetValueOrDefault(slot.Entry.Peer) + slot.Entry.Free;
+        return free;
+    }
+
     /// <summary>Who to hand everything to on leaving: the first owner in token order, other than this peer, that the caller accepts.</summary>
     public PeerName PickPeerForTransfer(Func<PeerName, bool> isValid)
     {

@@ -64,9 +64,8 @@ public sealed class ListenerRouteTableTests(ITestOutputHelper output) : IDisposa
     {
         var socketPath = Path.Combine(_workDir, "api.sock");
         LeaveStaleSocket(socketPath);
-        var metricsPort = DaemonProcess.FreePort();
         var daemon = _daemon = new DaemonProcess("7e:00:00:00:61:01", "routes", _workDir, "10.61.0.0/24", "consensus=1",
-            ["--metrics-addr", $"127.0.0.1:{metricsPort}", "--dashboard-password", Password])
+            ["--dashboard-password", Password])
         {
             HttpAddr = null,
             DashboardAddr = null,
@@ -81,7 +80,7 @@ public sealed class ListenerRouteTableTests(ITestOutputHelper output) : IDisposa
         var listeners = new (string Name, ListenerKind Kind, HttpClient Client)[]
         {
             ("status", ListenerKind.Status, Client($"http://127.0.0.1:{daemon.StatusPort}")),
-            ("metrics", ListenerKind.Metrics, Client($"http://127.0.0.1:{metricsPort}")),
+            ("metrics", ListenerKind.Metrics, Client($"http://127.0.0.1:{daemon.MetricsPort}")),
             ("dashboard", ListenerKind.Dashboard, Client($"http://127.0.0.1:{daemon.DashboardPort}", authenticated: true)),
         };
 
