@@ -20,7 +20,9 @@ public sealed record IpamStatus(
     [property: Id(14)] string[] ConnectedPeers,
     [property: Id(15)] int UnreachablePeers,
     [property: Id(16)] double UnreachablePercentage,
-    [property: Id(17)] string? Docker = null);
+    [property: Id(17)] string? Docker = null,
+    [property: Id(18)] SubnetUse[]? Subnets = null,
+    [property: Id(19)] RangeTransfer[]? Transfers = null);
 
 [GenerateSerializer, Immutable]
 public sealed record ConsensusInfo(
@@ -35,4 +37,5 @@ public sealed record RangeEntry(
     [property: Id(2)] string Peer,
     [property: Id(3)] string? Nickname,
     [property: Id(4)] bool IsKnownPeer,
-    [property: Id(5)] uint Version);
+    [property: Id(5)] uint Version,
+    [property: Id(6)] string? Free = null);

@@ -43,6 +43,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
     private bool _stopped;
     private Exception? _storageFailure;
     private readonly IDockerStatusSource? _docker;
+    private readonly RangeTransferLog _transfers = new(capacity: 50);
 
     public HostAllocatorGrain(
         HostOptions options,
@@ -254,9 +255,10 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
             status.ActiveIPs,
             status.DefaultSubnet.ToString(),
             status.Paxos is { } p ? new ConsensusInfo(p.Elector, p.KnownNodes, p.Quorum) : null,
-            [.. status.Entries.Select(e => new RangeEntry(
+            [.. status.Entries.Select((e, i) => new RangeEntry(
                 e.Token.ToString(), e.Size.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                e.Peer.ToString(), e.Nickname, e.IsReachable, e.Version))],
+                e.Peer.ToString(), e.Nickname, e.IsReachable, e.Version,
+                _engine.Ring[i].Free.ToString(System.Globalization.CultureInfo.InvariantCulture)))],
             [.. _engine.RangeReport()],
             [.. status.PendingClaims],
             [.. status.PendingAllocates],
@@ -265,8 +267,35 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
             [.. _engine.ReachablePeers.Order().Select(p => p.ToString())],
             unreachable.Count,
             percent,
-            _docker?.Summary() ?? "not followed (--docker-endpoint none)"));
+            _docker?.Summary() ?? "not followed (--docker-endpoint none)",
+            SubnetsInUse(status.DefaultSubnet),
+            _transfers.Recent()));
     }
+
+    /// <summary>The default subnet and every subnet this peer holds an address in, with how many it holds.</summary>
+    private SubnetUse[] SubnetsInUse(Cidr defaultSubnet)
+    {
+        var held = new Dictionary<Cidr, int> { [new Cidr(defaultSubnet.Network, defaultSubnet.PrefixLength)] = 0 };
+        foreach (var owned in _engine.Owned.Values)
+            foreach (var cidr in owned.Cidrs)
+            {
+                var subnet = new Cidr(cidr.Network, cidr.PrefixLength);
+                held[subnet] = held.GetValueOrDefault(subnet) + 1;
+            }
+        return [.. held
+            .OrderBy(kv => kv.Key.Network.Value).ThenBy(kv => kv.Key.PrefixLength)
+            .Select(kv => new SubnetUse(kv.Key.ToString(), kv.Key.HostRange.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), kv.Value))];
+    }
+
+    /// <summary>
+    /// How a change of owner came about, from what the engine records: the old owner was removed
+    /// (rmpeer) or left (reset; it hands its ranges on while still connected, whereas rmpeer only
+    /// takes from a peer that is not), or else it donated.
+    /// </summary>
+    private string TransferKind(PeerName from, PeerName to) =>
+        !_engine.RemovedPeers.ContainsKey(from) ? RangeTransfer.Donation
+        : _engine.IsReachable(from) ? RangeTransfer.Reset
+        : RangeTransfer.RemovePeer;
 
     public Task ContainerStarted(string id)
     {
@@ -350,6 +379,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         var effects = _engine.TakeEffects();
         foreach (var e in effects.Log)
             LogEngine(e);
+        _transfers.Observe(_engine.Ring, _time.GetUtcNow(), TransferKind, p => _engine.Nicknames.GetValueOrDefault(p));
 
         StateChange? change = null;
         if (!_stopped && (effects.ChangedIdents.Count > 0 || effects.SnapshotChanged))

@@ -107,6 +107,7 @@ namespace WeaveOrleans.Host
                 await next(context);
             });
             app.MapOrleansDashboard("/dashboard");
+            app.MapIpamPage();
 
             // A plain liveness line for scripts and smoke tests.
             app.MapGet("/_health", async (IHostAllocatorAccessor allocator) =>
