@@ -54,6 +54,9 @@ public sealed class DaemonProcess : IDisposable
     public int SiloPort { get; }
     public int GatewayPort { get; }
     public HttpClient Http { get; }
+
+    /// <summary>Where the Orleans dashboard and the IPAM page are served: the status listener, until the dashboard has a listener of its own.</summary>
+    public int DashboardPort => StatusPort;
     public List<string> Peers { get; } = [];
     public string PeerAddress => $"127.0.0.1:{PeerPort}";
     public int? Pid => process?.Id;
