@@ -118,7 +118,8 @@ public sealed class IpamPageTests(ITestOutputHelper output) : IDisposable
 
     private static async Task<IDocument> RenderAsync(Uri url, bool requireLoaded = true)
     {
-        var dom = await HeadlessChromium.DumpDomAsync(url);
+        // The IPAM page draws on its first answer; the dashboard only needs to have run its script.
+        var dom = await HeadlessChromium.DumpDomAsync(url, virtualMs: requireLoaded ? 2000 : 1000);
         var document = await new HtmlParser().ParseDocumentAsync(dom);
         // The static page says false; only its script, after drawing an answer, says true.
         if (requireLoaded)
