@@ -24,6 +24,7 @@ public sealed record IpamStatus(
     [property: Id(18)] PeerSpace[]? Peers = null,
     [property: Id(19)] SubnetSpace[]? Subnets = null,
     [property: Id(20)] int DeadContainerAddresses = 0,
+    [property: Id(21)] RangeTransfer[]? Transfers = null,
     [property: Id(30)] bool PeerPassword = false)
 {
     /// <summary>Weave's <c>Encryption</c> status line: the peer port authenticates with a password but never encrypts.</summary>
@@ -45,7 +46,8 @@ public sealed record RangeEntry(
     [property: Id(2)] string Peer,
     [property: Id(3)] string? Nickname,
     [property: Id(4)] bool IsKnownPeer,
-    [property: Id(5)] uint Version);
+    [property: Id(5)] uint Version,
+    [property: Id(6)] string? Free = null);
 
 /// <summary>One peer's share of the range and how much of it is free (for itself: its free list; others: what they advertised).</summary>
 [GenerateSerializer, Immutable]

@@ -43,6 +43,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
     private bool _stopped;
     private Exception? _storageFailure;
     private readonly IDockerStatusSource? _docker;
+    private readonly RangeTransferLog _transfers = new(capacity: 50);
 
     public HostAllocatorGrain(
         HostOptions options,
@@ -254,9 +255,10 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
             status.ActiveIPs,
             status.DefaultSubnet.ToString(),
             status.Paxos is { } p ? new ConsensusInfo(p.Elector, p.KnownNodes, p.Quorum) : null,
-            [.. status.Entries.Select(e => new RangeEntry(
+            [.. status.Entries.Select((e, i) => new RangeEntry(
                 e.Token.ToString(), e.Size.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                e.Peer.ToString(), e.Nickname, e.IsReachable, e.Version))],
+                e.Peer.ToString(), e.Nickname, e.IsReachable, e.Version,
+                _engine.Ring[i].Free.ToString(System.Globalization.CultureInfo.InvariantCulture)))],
             [.. _engine.RangeReport()],
             [.. status.PendingClaims],
             [.. status.PendingAllocates],
@@ -270,8 +272,19 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
                 s.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Free.ToString(System.Globalization.CultureInfo.InvariantCulture)))],
             [.. status.Subnets.Select(s => new SubnetSpace(s.Subnet.ToString(), s.Subnet.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), s.Allocated))],
             status.DeadContainerAddresses,
+            _transfers.Recent(),
             !string.IsNullOrEmpty(_options.Password)));
     }
+
+    /// <summary>
+    /// How a change of owner came about, from what the engine records: the old owner was removed
+    /// (rmpeer) or left (reset; it hands its ranges on while still connected, whereas rmpeer only
+    /// takes from a peer that is not), or else it donated.
+    /// </summary>
+    private string TransferKind(PeerName from, PeerName to) =>
+        !_engine.RemovedPeers.ContainsKey(from) ? RangeTransfer.Donation
+        : _engine.IsReachable(from) ? RangeTransfer.Reset
+        : RangeTransfer.RemovePeer;
 
     public Task ContainerStarted(string id)
     {
@@ -355,6 +368,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         var effects = _engine.TakeEffects();
         foreach (var e in effects.Log)
             LogEngine(e);
+        _transfers.Observe(_engine.Ring, _time.GetUtcNow(), TransferKind, p => _engine.Nicknames.GetValueOrDefault(p));
 
         StateChange? change = null;
         if (!_stopped && (effects.ChangedIdents.Count > 0 || effects.SnapshotChanged))

@@ -111,6 +111,8 @@ namespace WeaveOrleans.Host
             app.Use(gate.InvokeAsync);
 
             app.MapGroup("").WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard)).MapOrleansDashboard("/dashboard");
+            // After the dashboard: its start page is served again with a link to the IPAM page.
+            app.MapIpamPage().WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard));
 
             // A plain liveness line for scripts and smoke tests.
             app.MapGet("/_health", async (IHostAllocatorAccessor allocator) =>

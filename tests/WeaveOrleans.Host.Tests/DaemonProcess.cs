@@ -66,6 +66,7 @@ public sealed class DaemonProcess : IDisposable
     public int SiloPort { get; }
     public int GatewayPort { get; }
     public HttpClient Http { get; }
+
     public List<string> Peers { get; } = [];
     public string PeerAddress => $"127.0.0.1:{PeerPort}";
     public int? Pid => process?.Id;

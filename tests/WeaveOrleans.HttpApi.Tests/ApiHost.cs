@@ -29,7 +29,8 @@ internal sealed class ApiHost : IAsyncDisposable
     public static async Task<ApiHost> StartAsync(
         FakeHostAllocator? grain = null,
         IGossipMetricsSource? gossip = null,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null,
+        bool ipamPage = false)
     {
         grain ??= new FakeHostAllocator();
         var builder = WebApplication.CreateSlimBuilder();
@@ -40,6 +41,8 @@ internal sealed class ApiHost : IAsyncDisposable
         configure?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapWeaveHttpApi();
+        if (ipamPage)
+            app.MapIpamPage(dashboardPrefix: null);
         app.Urls.Add("http://127.0.0.1:0");
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();

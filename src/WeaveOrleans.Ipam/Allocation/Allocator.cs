@@ -121,4 +121,7 @@ public sealed partial class Allocator
     public bool IsReachable(PeerName peer) => peer == Self || _reachable.Contains(peer);
 
     public IReadOnlyCollection<PeerName> ReachablePeers => _reachable;
+
+    /// <summary>Every peer's nickname this peer has heard, removed peers' included.</summary>
+    public IReadOnlyDictionary<PeerName, string> Nicknames => _nicknames;
 }

@@ -53,6 +53,8 @@ public sealed class ListenerRouteTableTests(ITestOutputHelper output) : IDisposa
         new("GET", "/_health", Reads),
         new("GET", "/metrics", Reads | ListenerKind.Metrics),
         new("GET", "/dashboard/", ListenerKind.Dashboard),
+        new("GET", "/ipam", ListenerKind.Dashboard),
+        new("GET", "/ipam/data", ListenerKind.Dashboard),
         new("GET", "/no/such/route", ListenerKind.None),
         new("POST", "/status", ListenerKind.None),
         new("DELETE", "/metrics", ListenerKind.None),
