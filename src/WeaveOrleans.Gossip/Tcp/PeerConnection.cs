@@ -15,6 +15,7 @@ internal sealed class PeerConnection
     private readonly NetworkStream _network;
     private readonly TcpPeerTransportOptions _options;
     private readonly TransportStats _stats;
+    private readonly FrameBudget _budget;
     private readonly ILogger _logger;
     private readonly Channel<(FrameKind Kind, ReadOnlyMemory<byte> Payload)> _queue =
         Channel.CreateUnbounded<(FrameKind, ReadOnlyMemory<byte>)>(new UnboundedChannelOptions { SingleReader = true });
@@ -26,7 +27,7 @@ internal sealed class PeerConnection
     private string? _closeReason;
 
     public PeerConnection(Socket socket, NetworkStream network, Hello remote, string remoteAddress, bool dialledBySelf,
-        TcpPeerTransportOptions options, TransportStats stats, ILogger logger)
+        TcpPeerTransportOptions options, TransportStats stats, FrameBudget budget, ILogger logger)
     {
         _socket = socket;
         _network = network;
@@ -36,6 +37,7 @@ internal sealed class PeerConnection
         DialledBySelf = dialledBySelf;
         _options = options;
         _stats = stats;
+        _budget = budget;
         _logger = logger;
         Endpoints = (Show(socket.LocalEndPoint), Show(socket.RemoteEndPoint));
     }
@@ -132,7 +134,7 @@ internal sealed class PeerConnection
         var input = new BufferedStream(_network, 64 * 1024);
         while (true)
         {
-            var (kind, payload) = await FrameCodec.ReadAsync(input, _options.MaxFrameSize, _stats, ct).ConfigureAwait(false);
+            var (kind, payload) = await FrameCodec.ReadAsync(input, _options.MaxFrameSize, _stats, ct, _budget).ConfigureAwait(false);
             Volatile.Write(ref _lastReceived, Environment.TickCount64);
             switch (kind)
             {
