@@ -65,6 +65,9 @@ public sealed partial class TcpPeerTransport : IPeerTransport
     /// <summary>The bound listen address, known once started (useful with port 0).</summary>
     public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
 
+    /// <summary>Inbound connections still in their handshake (at most 64).</summary>
+    internal int PendingHandshakes => _admission.Pending;
+
     public IReadOnlyCollection<PeerName> ConnectedPeers
     {
         get { lock (_lock) return [.. _connections.Keys]; }

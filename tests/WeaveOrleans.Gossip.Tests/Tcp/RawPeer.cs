@@ -17,10 +17,21 @@ internal sealed class RawPeer : IDisposable
     public Socket Socket { get; }
     public NetworkStream Stream { get; }
 
-    public static async Task<RawPeer> ConnectAsync(int port)
+    /// <param name="from">A loopback source address (any of 127.0.0.0/8 on Linux), to look like another host.</param>
+    public static async Task<RawPeer> ConnectAsync(int port, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        try
+        {
+            if (from is not null)
+                socket.Bind(new IPEndPoint(from, 0));
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
         return new RawPeer(socket);
     }
 
@@ -29,9 +40,9 @@ internal sealed class RawPeer : IDisposable
         (await HandshakeWithHelloAsync(port, name, addresses)).Peer;
 
     /// <summary>As <see cref="HandshakeAsync"/>, also returning what the other side said about itself.</summary>
-    public static async Task<(RawPeer Peer, Hello Theirs)> HandshakeWithHelloAsync(int port, PeerName name, IReadOnlyList<string>? addresses = null)
+    public static async Task<(RawPeer Peer, Hello Theirs)> HandshakeWithHelloAsync(int port, PeerName name, IReadOnlyList<string>? addresses = null, IPAddress? from = null)
     {
-        var peer = await ConnectAsync(port);
+        var peer = await ConnectAsync(port, from);
         var handshake = new Handshake(name, 1, "raw", null, WireProtocol.Version, new TransportStats());
         using var cts = new CancellationTokenSource(EventProbe.Deadline);
         var theirs = await handshake.RunAsync(peer.Stream, addresses ?? [], dialled: true, cts.Token);
