@@ -23,7 +23,8 @@ internal sealed class HandshakeAdmission : IDisposable
     private readonly Dictionary<IPAddress, long> _known = [];
     private readonly object _lock = new();
 
-    public HandshakeAdmission(int maxPending, int maxPerSource, int burstPerSource, int perSecondPerSource)
+    /// <param name="refill">Every this long a source gets <paramref name="perSecondPerSource"/> more connections (tests stretch it).</param>
+    public HandshakeAdmission(int maxPending, int maxPerSource, int burstPerSource, int perSecondPerSource, TimeSpan? refill = null)
     {
         _maxPending = maxPending;
         _maxPerSource = maxPerSource;
@@ -32,7 +33,7 @@ internal sealed class HandshakeAdmission : IDisposable
             {
                 TokenLimit = burstPerSource,
                 TokensPerPeriod = perSecondPerSource,
-                ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                ReplenishmentPeriod = refill ?? TimeSpan.FromSeconds(1),
                 QueueLimit = 0,
                 AutoReplenishment = true,
             }));
@@ -55,10 +56,12 @@ internal sealed class HandshakeAdmission : IDisposable
                 return null;
             }
         }
+        Slot? victim;
+        Slot slot;
         lock (_lock)
         {
             var known = _known.ContainsKey(source);
-            var victim = _pending.Count(s => s.Source.Equals(source)) >= _maxPerSource
+            victim = _pending.Count(s => s.Source.Equals(source)) >= _maxPerSource
                 ? _pending.First(s => s.Source.Equals(source))
                 : _pending.Count >= _maxPending
                     ? _pending.FirstOrDefault(s => !s.Known) ?? (known ? _pending.First!.Value : null)
@@ -68,12 +71,14 @@ internal sealed class HandshakeAdmission : IDisposable
                 refusal = "too many handshakes in progress from known peers";
                 return null;
             }
-            victim?.Shed();
-            var slot = new Slot(this, source, known);
+            victim?.Remove();
+            slot = new Slot(this, source, known);
             slot.Node = _pending.AddLast(slot);
-            refusal = "";
-            return slot;
         }
+        // Outside the lock: cancelling runs the shed handshake's callbacks.
+        victim?.Shed();
+        refusal = "";
+        return slot;
     }
 
     /// <summary>Connections from <paramref name="address"/> are from a peer from now on.</summary>
@@ -125,14 +130,17 @@ internal sealed class HandshakeAdmission : IDisposable
 
         public bool WasShed { get; private set; }
 
-        /// <summary>Called under the owner's lock, only while the slot is pending.</summary>
-        internal void Shed()
+        /// <summary>Takes the slot back, under the owner's lock, while it is pending; <see cref="Shed"/> follows.</summary>
+        internal void Remove()
         {
             _owner._pending.Remove(Node!);
             Node = null;
             WasShed = true;
-            _shed.Cancel();
         }
+
+        // The source has no timer and its registrations go with the handshake's linked source, so it
+        // is never disposed: a shed racing the handshake's own end then needs no guard.
+        internal void Shed() => _shed.Cancel();
 
         public void Dispose()
         {
@@ -143,7 +151,6 @@ internal sealed class HandshakeAdmission : IDisposable
                     _owner._pending.Remove(Node);
                     Node = null;
                 }
-                _shed.Dispose();
             }
         }
     }

@@ -9,30 +9,12 @@ namespace WeaveOrleans.Gossip.Tcp;
 /// </summary>
 internal sealed class RefusalLog(ILogger logger, TransportStats stats, TimeSpan window)
 {
-    private readonly object _lock = new();
-    private long _windowStart = long.MinValue;
-    private int _unsaid;
+    private readonly LogThrottle _throttle = new(window);
 
     public void Refused(string direction, string remote, string reason)
     {
         stats.RecordRefusal();
-        int unsaid;
-        lock (_lock)
-        {
-            var now = Environment.TickCount64;
-            if (_windowStart != long.MinValue && now - _windowStart < (long)window.TotalMilliseconds)
-            {
-                _unsaid++;
-                unsaid = -1;
-            }
-            else
-            {
-                _windowStart = now;
-                unsaid = _unsaid;
-                _unsaid = 0;
-            }
-        }
-        if (unsaid < 0)
+        if (!_throttle.TryWarn(out var unsaid))
             logger.LogDebug("Refused connection {Direction} {Remote}: {Reason}", direction, remote, reason);
         else if (unsaid == 0)
             logger.LogWarning("Refused connection {Direction} {Remote}: {Reason}", direction, remote, reason);

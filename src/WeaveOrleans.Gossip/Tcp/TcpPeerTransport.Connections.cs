@@ -121,7 +121,7 @@ public sealed partial class TcpPeerTransport
         {
             var hello = await _handshake!.RunAsync(network, KnownAddresses(), dialled, timeout.Token).ConfigureAwait(false);
             var address = dialled ? remote : PeerAddress.Format(((IPEndPoint)socket.RemoteEndPoint!).Address, hello.ListenPort);
-            return (new PeerConnection(socket, network, hello, address, dialled, _options, Stats, _frameBudget, _logger), false);
+            return (new PeerConnection(socket, network, hello, address, dialled, _options, Stats, _frameBudget, _dropWarnings, _logger), false);
         }
         catch (HandshakeRefusedException e)
         {

@@ -38,6 +38,7 @@ public sealed partial class TcpPeerTransport : IPeerTransport
     private readonly HandshakeAdmission _admission = new(MaxPendingHandshakes, MaxPendingPerSource, AcceptBurstPerSource, AcceptsPerSecondPerSource);
     private readonly FrameBudget _frameBudget;
     private readonly RefusalLog _refusals;
+    private readonly LogThrottle _dropWarnings = new(TimeSpan.FromSeconds(10));
     private Socket? _listener;
     private Handshake? _handshake;
     private bool _started;

@@ -25,8 +25,40 @@ public sealed class TcpHostileClientTests
                 idle.Add(await RawPeer.ConnectAsync(b.Port));
             await using var a = await TcpNode.StartAsync(A, password: password);
             a.Transport.Connect(b.Address);
-            await b.Events.WaitFor<PeerConnected>(e => e.Peer == A, TimeSpan.FromSeconds(3));
-            await a.Events.WaitFor<PeerConnected>(e => e.Peer == B, TimeSpan.FromSeconds(3));
+            await b.Events.WaitFor<PeerConnected>(e => e.Peer == A, TimeSpan.FromSeconds(5));
+            await a.Events.WaitFor<PeerConnected>(e => e.Peer == B, TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            foreach (var raw in idle)
+                raw.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task A_known_peer_reconnects_at_once_while_strangers_from_other_addresses_hold_every_slot()
+    {
+        await using var b = await TcpNode.StartAsync(B, TcpNode.Options() with { HandshakeTimeout = TimeSpan.FromSeconds(60) });
+        var before = await TcpNode.StartAsync(A);
+        before.Transport.Connect(b.Address);
+        await b.Events.WaitFor<PeerConnected>(e => e.Peer == A);
+        await before.DisposeAsync();
+        await b.Events.WaitFor<PeerDisconnected>(e => e.Peer == A);
+
+        var idle = new List<RawPeer>();
+        try
+        {
+            for (var source = 1; source <= 8; source++)
+                for (var i = 0; i < 8; i++)
+                    idle.Add(await RawPeer.ConnectAsync(b.Port, new IPAddress([127, 0, 1, (byte)source])));
+            await Eventually(() => b.Transport.PendingHandshakes == 64);
+
+            await using var again = await TcpNode.StartAsync(A);
+            again.Transport.Connect(b.Address);
+            await b.Events.WaitFor<PeerConnected>(e => e.Peer == A, TimeSpan.FromSeconds(5));
+            // One stranger gave up its slot; the peer's own slot is free again.
+            await Eventually(() => b.Transport.PendingHandshakes == 63);
+            await b.Events.WaitFor<ConnectionRefused>(e => e.Reason == "handshake slot taken by a newer connection");
         }
         finally
         {
