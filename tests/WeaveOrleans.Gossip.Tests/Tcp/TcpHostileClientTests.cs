@@ -71,7 +71,8 @@ public sealed class TcpHostileClientTests
     public async Task A_hello_full_of_addresses_is_dialled_within_bounds_then_forgotten_and_never_passed_on()
     {
         await using var b = await TcpNode.StartAsync(B, TcpNode.Options() with { MaxLearnedTargets = 10, LearnedDialAttempts = 3 });
-        List<string> nobody = [.. Enumerable.Range(0, 199).Select(_ => $"127.0.0.1:{ClosedPort()}"), "peer.invalid:6783"];
+        using var closed = new ClosedPorts(199);
+        List<string> nobody = [.. closed.Ports.Select(p => $"127.0.0.1:{p}"), "peer.invalid:6783"];
         using var liar = await RawPeer.HandshakeAsync(b.Port, A, nobody);
         var connected = await b.Events.WaitFor<PeerConnected>(e => e.Peer == A);
         Assert.Equal(nobody, connected.PeerAddressesItKnows);
@@ -96,7 +97,8 @@ public sealed class TcpHostileClientTests
             Nickname = "nick-of-b",
             HandshakeTimeout = TimeSpan.FromMilliseconds(300),
         });
-        b.Transport.Connect($"127.0.0.1:{ClosedPort()}");
+        using var closed = new ClosedPorts(1);
+        b.Transport.Connect($"127.0.0.1:{closed.Ports[0]}");
         using var stranger = await RawPeer.ConnectAsync(b.Port);
         await stranger.SendAsync([.. "WVOG"u8, WireProtocol.Version]);
 
@@ -154,11 +156,31 @@ public sealed class TcpHostileClientTests
         }
     }
 
-    /// <summary>A loopback port nothing listens on (it was free a moment ago).</summary>
-    private static int ClosedPort()
+    /// <summary>
+    /// Loopback ports held bound but not listening: a dial there is refused at once, and no other
+    /// test's listener can take one while the test runs.
+    /// </summary>
+    private sealed class ClosedPorts : IDisposable
     {
-        using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        probe.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)probe.LocalEndPoint!).Port;
+        private readonly List<Socket> _sockets = [];
+
+        public ClosedPorts(int count)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                _sockets.Add(socket);
+                socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            }
+            Ports = [.. _sockets.Select(s => ((IPEndPoint)s.LocalEndPoint!).Port)];
+        }
+
+        public List<int> Ports { get; }
+
+        public void Dispose()
+        {
+            foreach (var socket in _sockets)
+                socket.Dispose();
+        }
     }
 }
