@@ -5,10 +5,11 @@ using WeaveOrleans.Ipam.Peers;
 namespace WeaveOrleans.Gossip.Tcp;
 
 /// <summary>
-/// The symmetric opening of every connection: preamble (magic + version), challenge, then, when a
-/// secret is configured, a mutual proof, and only then the hello with the peer's name, nickname and
-/// addresses, so that nobody learns them without the password. Both sides send before they read,
-/// so each one reaches the same verdict on its own and a refusal is reported on both ends.
+/// The opening of every connection: preamble (magic + version), challenge, then, when a secret is
+/// configured, a mutual proof, and only then the hello with the peer's name, nickname and
+/// addresses, so that nobody learns them without the password. The side that dialled proves first:
+/// the side that accepted answers a stranger with its challenge and at most a refusal, never with
+/// a proof that could be attacked offline. A refusal is reported on both ends.
 /// </summary>
 internal sealed class Handshake(PeerName self, int listenPort, string nickname, byte[]? secret, byte protocolVersion, TransportStats stats)
 {
@@ -34,10 +35,16 @@ internal sealed class Handshake(PeerName self, int listenPort, string nickname, 
             // A peer that echoes our nonce could otherwise echo our proof too.
             if (CryptographicOperations.FixedTimeEquals(theirs.Nonce, ours.AsSpan(1)))
                 await RefuseAsync(stream, "authentication failed: the peer echoed our challenge", ct).ConfigureAwait(false);
-            await SendAsync(stream, FrameKind.Auth, Proof(dialled, verifier: theirBytes, prover: ours), ct).ConfigureAwait(false);
-            var theirProof = await ReadExpectedAsync(stream, FrameKind.Auth, WireProtocol.MaxPreAuthFrameSize, ct).ConfigureAwait(false);
-            if (!CryptographicOperations.FixedTimeEquals(theirProof, Proof(!dialled, verifier: ours, prover: theirBytes)))
-                await RefuseAsync(stream, "authentication failed: the peer does not know the shared password", ct).ConfigureAwait(false);
+            if (dialled)
+            {
+                await SendProofAsync(stream, dialled, theirBytes, ours, ct).ConfigureAwait(false);
+                await CheckProofAsync(stream, dialled, theirBytes, ours, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await CheckProofAsync(stream, dialled, theirBytes, ours, ct).ConfigureAwait(false);
+                await SendProofAsync(stream, dialled, theirBytes, ours, ct).ConfigureAwait(false);
+            }
         }
 
         var hello = new Hello(self, listenPort, nickname, knownAddresses).Encode();
@@ -46,6 +53,16 @@ internal sealed class Handshake(PeerName self, int listenPort, string nickname, 
         if (theirHello.Name == self)
             throw new HandshakeRefusedException($"connection to self ({self})", permanent: true);
         return theirHello;
+    }
+
+    private Task SendProofAsync(Stream stream, bool dialled, byte[] theirs, byte[] ours, CancellationToken ct) =>
+        SendAsync(stream, FrameKind.Auth, Proof(dialled, verifier: theirs, prover: ours), ct);
+
+    private async Task CheckProofAsync(Stream stream, bool dialled, byte[] theirs, byte[] ours, CancellationToken ct)
+    {
+        var theirProof = await ReadExpectedAsync(stream, FrameKind.Auth, WireProtocol.MaxPreAuthFrameSize, ct).ConfigureAwait(false);
+        if (!CryptographicOperations.FixedTimeEquals(theirProof, Proof(!dialled, verifier: ours, prover: theirs)))
+            await RefuseAsync(stream, "authentication failed: the peer does not know the shared password", ct).ConfigureAwait(false);
     }
 
     private byte[] Proof(bool proverDialled, byte[] verifier, byte[] prover)

@@ -109,6 +109,29 @@ public sealed class TcpHostileClientTests
     }
 
     [Fact]
+    public async Task A_stranger_with_a_wrong_proof_gets_no_proof_to_crack_offline_and_no_hello()
+    {
+        await using var b = await TcpNode.StartAsync(B, TcpNode.Options(password: "bravo"));
+        using var stranger = await RawPeer.ConnectAsync(b.Port);
+        var challenge = new Challenge(true, new byte[WireProtocol.NonceSize]).Encode();
+        await stranger.SendAsync([.. "WVOG"u8, WireProtocol.Version, .. Frame(FrameKind.Challenge, challenge), .. Frame(FrameKind.Auth, new byte[32])]);
+
+        var said = await stranger.ReadToCloseAsync();
+        var afterChallenge = said.AsSpan(WireProtocol.PreambleSize + WireProtocol.FrameHeaderSize + Challenge.Size);
+        Assert.Equal((byte)FrameKind.Refuse, afterChallenge[4]);
+        Assert.Equal(WireProtocol.FrameHeaderSize + BinaryPrimitives.ReadInt32BigEndian(afterChallenge), afterChallenge.Length);
+        Assert.StartsWith("authentication failed", (await b.Events.WaitFor<ConnectionRefused>()).Reason);
+    }
+
+    private static byte[] Frame(FrameKind kind, byte[] payload)
+    {
+        var header = new byte[WireProtocol.FrameHeaderSize];
+        BinaryPrimitives.WriteInt32BigEndian(header, payload.Length);
+        header[4] = (byte)kind;
+        return [.. header, .. payload];
+    }
+
+    [Fact]
     public async Task Refused_connections_are_counted_and_their_warnings_rate_limited()
     {
         await using var b = await TcpNode.StartAsync(B);
