@@ -11,10 +11,12 @@ namespace WeaveOrleans.Gossip;
 /// <param name="Retrying">Targets being dialled again after a failure or a dropped connection.</param>
 /// <param name="Failed">Targets waiting out the back-off after a failure, or given up for good.</param>
 /// <param name="Terminations">Established connections that have closed, for whatever reason.</param>
+/// <param name="Refused">Incoming connections refused before or during the handshake (rate limits, bad or wrong proofs).</param>
 public readonly record struct ConnectionCounts(
     int Established,
     int Pending = 0,
     int Connecting = 0,
     int Retrying = 0,
     int Failed = 0,
-    long Terminations = 0);
+    long Terminations = 0,
+    long Refused = 0);

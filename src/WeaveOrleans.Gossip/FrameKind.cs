@@ -8,4 +8,5 @@ public enum FrameKind : byte
     Refuse = 3,
     Ping = 4,
     Message = 5,
+    Challenge = 6,
 }

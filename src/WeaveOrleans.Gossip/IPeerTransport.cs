@@ -24,6 +24,13 @@ public interface IPeerTransport : IAsyncDisposable
     /// <summary>Keeps a connection to <paramref name="hostPort"/>, redialling with back-off whenever it drops.</summary>
     void Connect(string hostPort);
 
+    /// <summary>
+    /// Tries an address a connected peer advertised. Unlike <see cref="Connect"/>, what a peer says is
+    /// not trusted: such targets are bounded in number, forgotten when they keep failing, and not
+    /// passed on to other peers until they have answered.
+    /// </summary>
+    void ConnectLearned(string hostPort);
+
     /// <summary>Queues a payload for one directly connected peer; false when there is no such connection.</summary>
     bool Send(PeerName to, ReadOnlyMemory<byte> payload);
 

@@ -32,6 +32,22 @@ public sealed class TransportStats
         }
     }
 
+    private long _connectionsRefused;
+    private long _frameBytesReserved;
+
+    /// <summary>
+    /// Connections, either way, that never became a peer connection: refused at accept (rate limit,
+    /// no free handshake slot), shed for a newer one, or failed in the handshake. Only increases.
+    /// </summary>
+    public long ConnectionsRefused => Interlocked.Read(ref _connectionsRefused);
+
+    /// <summary>Bytes that large frames being read right now have reserved (a gauge, at most the budget).</summary>
+    public long FrameBytesReserved => Interlocked.Read(ref _frameBytesReserved);
+
+    internal void RecordRefusal() => Interlocked.Increment(ref _connectionsRefused);
+
+    internal void RecordReserved(long bytes) => Interlocked.Add(ref _frameBytesReserved, bytes);
+
     public IReadOnlyDictionary<FrameKind, FrameCounters> Snapshot() =>
         Enum.GetValues<FrameKind>().ToDictionary(k => k, k => this[k]);
 }

@@ -353,6 +353,9 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         if (!PeerName.TryParse(peer, out var name, out _))
             return Task.CompletedTask;
         _engine.PeerDisconnected(name);
+        // Claims waiting on that peer have just failed: answer them now, not at the next tick.
+        if (!_stopped)
+            _ = Flush();
         return Task.CompletedTask;
     }
 

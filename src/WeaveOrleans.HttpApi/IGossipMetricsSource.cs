@@ -24,11 +24,12 @@ public readonly record struct GossipKindCounters(
     long MessagesReceived,
     long BytesReceived);
 
-/// <summary>Connections in each of Weave's states (the <c>state</c> label), and established connections that ended.</summary>
+/// <summary>Connections in each of Weave's states (the <c>state</c> label), established connections that ended, and incoming ones refused.</summary>
 public readonly record struct PeerConnectionCounts(
     int Established,
     int Pending,
     int Connecting,
     int Retrying,
     int Failed,
-    long Terminations);
+    long Terminations,
+    long Refused = 0);

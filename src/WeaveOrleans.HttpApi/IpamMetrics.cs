@@ -30,6 +30,7 @@ internal sealed class IpamMetrics
     private readonly Counter? _gossipBytes;
     private readonly Gauge? _connections;
     private readonly Counter? _terminations;
+    private readonly Counter? _refused;
     private readonly IGossipMetricsSource? _gossip;
     private readonly SemaphoreSlim _scrape = new(1, 1);
 
@@ -59,6 +60,7 @@ internal sealed class IpamMetrics
             _gossipBytes = factory.CreateCounter("weave_gossip_bytes_total", "Peer message bytes sent and received, by kind.", labels);
             _connections = factory.CreateGauge("weave_connections", "Peer connections and dial targets by state.", new GaugeConfiguration { LabelNames = ["state"] });
             _terminations = factory.CreateCounter("weave_connection_terminations_total", "Established peer connections that have ended.");
+            _refused = factory.CreateCounter("weave_connections_refused_total", "Incoming peer connections refused before they were established (rate limits, handshake or authentication failures).");
         }
     }
 
@@ -95,7 +97,7 @@ internal sealed class IpamMetrics
         Publish(_subnetSize, status.Subnets?.Select(s => (s.Subnet, Number(s.Size))));
         Publish(_subnetAllocated, status.Subnets?.Select(s => (s.Subnet, (double)s.Allocated)));
         _deadContainerAddresses.Set(status.DeadContainerAddresses);
-        if (_gossip is null || _gossipMessages is null || _gossipBytes is null || _connections is null || _terminations is null)
+        if (_gossip is null || _gossipMessages is null || _gossipBytes is null || _connections is null || _terminations is null || _refused is null)
             return;
         var connections = _gossip.Connections();
         _connections.WithLabels("established").Set(connections.Established);
@@ -104,6 +106,7 @@ internal sealed class IpamMetrics
         _connections.WithLabels("retrying").Set(connections.Retrying);
         _connections.WithLabels("failed").Set(connections.Failed);
         _terminations.IncTo(connections.Terminations);
+        _refused.IncTo(connections.Refused);
         foreach (var kind in _gossip.Snapshot())
         {
             _gossipMessages.WithLabels(kind.Kind, "sent").IncTo(kind.MessagesSent);

@@ -107,7 +107,7 @@ public sealed partial class MetricsTests
     [Fact]
     public async Task Connection_states_and_terminations_are_exported_when_a_source_is_registered()
     {
-        var gossip = new FakeGossip { Links = new(Established: 2, Pending: 1, Connecting: 0, Retrying: 3, Failed: 4, Terminations: 5) };
+        var gossip = new FakeGossip { Links = new(Established: 2, Pending: 1, Connecting: 0, Retrying: 3, Failed: 4, Terminations: 5, Refused: 7) };
         await using var api = await ApiHost.StartAsync(gossip: gossip);
 
         var samples = Parse(await api.Client.GetStringAsync("/metrics"));
@@ -117,6 +117,7 @@ public sealed partial class MetricsTests
         Assert.Equal(3, samples["weave_connections{state=\"retrying\"}"]);
         Assert.Equal(4, samples["weave_connections{state=\"failed\"}"]);
         Assert.Equal(5, samples["weave_connection_terminations_total"]);
+        Assert.Equal(7, samples["weave_connections_refused_total"]);
 
         // A restarted transport counts from zero again: the counter stays where it was.
         gossip.Links = new(Established: 0, Pending: 0, Connecting: 0, Retrying: 1, Failed: 0, Terminations: 0);
@@ -124,6 +125,7 @@ public sealed partial class MetricsTests
         Assert.Equal(0, samples["weave_connections{state=\"established\"}"]);
         Assert.Equal(1, samples["weave_connections{state=\"retrying\"}"]);
         Assert.Equal(5, samples["weave_connection_terminations_total"]);
+        Assert.Equal(7, samples["weave_connections_refused_total"]);
     }
 
     [Fact]

@@ -40,6 +40,9 @@ public sealed class InMemoryPeerTransport : IPeerTransport
 
     public void Connect(string hostPort) => _network.Connect(this, hostPort);
 
+    /// <summary>In memory an address names a transport that exists, so there is nothing to guard against.</summary>
+    public void ConnectLearned(string hostPort) => Connect(hostPort);
+
     public bool Send(PeerName to, ReadOnlyMemory<byte> payload) => _network.Send(this, to, payload);
 
     public int Broadcast(ReadOnlyMemory<byte> payload) => _network.Broadcast(this, payload);

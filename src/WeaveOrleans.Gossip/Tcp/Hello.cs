@@ -4,11 +4,8 @@ using WeaveOrleans.Ipam.Peers;
 
 namespace WeaveOrleans.Gossip.Tcp;
 
-/// <summary>
-/// What each side says about itself before anything else. The nonce makes every hello unique, so a
-/// proof computed over both hellos cannot be replayed on another connection.
-/// </summary>
-internal sealed record Hello(PeerName Name, int ListenPort, bool RequiresPassword, byte[] Nonce, string Nickname, IReadOnlyList<string> KnownAddresses)
+/// <summary>What each side says about itself once the other is authenticated (or no password is set).</summary>
+internal sealed record Hello(PeerName Name, int ListenPort, string Nickname, IReadOnlyList<string> KnownAddresses)
 {
     public byte[] Encode()
     {
@@ -17,13 +14,11 @@ internal sealed record Hello(PeerName Name, int ListenPort, bool RequiresPasswor
             .Select(a => Encoding.UTF8.GetBytes(a))
             .Where(a => a.Length <= WireProtocol.MaxStringBytes)
             .ToList();
-        var size = 6 + 2 + 1 + WireProtocol.NonceSize + 1 + nick.Length + 2 + addresses.Sum(a => 1 + a.Length);
+        var size = 6 + 2 + 1 + nick.Length + 2 + addresses.Sum(a => 1 + a.Length);
         var buffer = new byte[size];
         var w = new SpanWriter(buffer);
         w.UInt48(Name.Value);
         w.UInt16((ushort)ListenPort);
-        w.Byte(RequiresPassword ? (byte)1 : (byte)0);
-        w.Bytes(Nonce);
         w.ShortString(nick);
         w.UInt16((ushort)addresses.Count);
         foreach (var a in addresses) w.ShortString(a);
@@ -35,8 +30,6 @@ internal sealed record Hello(PeerName Name, int ListenPort, bool RequiresPasswor
         var r = new SpanReader(data);
         var name = new PeerName(r.UInt48());
         var port = r.UInt16();
-        var flags = r.Byte();
-        var nonce = r.Bytes(WireProtocol.NonceSize).ToArray();
         var nick = r.ShortString();
         var count = r.UInt16();
         if (count > WireProtocol.MaxKnownAddresses) throw new ProtocolException($"hello lists {count} addresses, more than {WireProtocol.MaxKnownAddresses}");
@@ -45,7 +38,7 @@ internal sealed record Hello(PeerName Name, int ListenPort, bool RequiresPasswor
         if (!r.AtEnd) throw new ProtocolException("trailing bytes after hello");
         if (name == PeerName.None) throw new ProtocolException("hello carries the empty peer name");
         if (port == 0) throw new ProtocolException("hello carries listen port 0");
-        return new Hello(name, port, (flags & 1) != 0, nonce, nick, addresses);
+        return new Hello(name, port, nick, addresses);
     }
 
     private ref struct SpanWriter(Span<byte> span)

@@ -15,6 +15,8 @@ internal sealed class PeerConnection
     private readonly NetworkStream _network;
     private readonly TcpPeerTransportOptions _options;
     private readonly TransportStats _stats;
+    private readonly FrameBudget _budget;
+    private readonly LogThrottle _dropWarnings;
     private readonly ILogger _logger;
     private readonly Channel<(FrameKind Kind, ReadOnlyMemory<byte> Payload)> _queue =
         Channel.CreateUnbounded<(FrameKind, ReadOnlyMemory<byte>)>(new UnboundedChannelOptions { SingleReader = true });
@@ -26,7 +28,7 @@ internal sealed class PeerConnection
     private string? _closeReason;
 
     public PeerConnection(Socket socket, NetworkStream network, Hello remote, string remoteAddress, bool dialledBySelf,
-        TcpPeerTransportOptions options, TransportStats stats, ILogger logger)
+        TcpPeerTransportOptions options, TransportStats stats, FrameBudget budget, LogThrottle dropWarnings, ILogger logger)
     {
         _socket = socket;
         _network = network;
@@ -36,6 +38,8 @@ internal sealed class PeerConnection
         DialledBySelf = dialledBySelf;
         _options = options;
         _stats = stats;
+        _budget = budget;
+        _dropWarnings = dropWarnings;
         _logger = logger;
         Endpoints = (Show(socket.LocalEndPoint), Show(socket.RemoteEndPoint));
     }
@@ -114,7 +118,7 @@ internal sealed class PeerConnection
         }
         catch (ProtocolException e)
         {
-            _logger.LogWarning("Dropping peer {Peer} at {Address}: protocol error: {Reason}", Remote, RemoteAddress, e.Message);
+            WarnDropping($"protocol error: {e.Message}");
             Close($"protocol error: {e.Message}");
         }
         catch (EndOfStreamException)
@@ -127,12 +131,23 @@ internal sealed class PeerConnection
         }
     }
 
+    /// <summary>Without a password anyone can become a peer and misbehave, so these warnings are throttled too.</summary>
+    private void WarnDropping(string reason)
+    {
+        if (!_dropWarnings.TryWarn(out var unsaid))
+            _logger.LogDebug("Dropping peer {Peer} at {Address}: {Reason}", Remote, RemoteAddress, reason);
+        else if (unsaid == 0)
+            _logger.LogWarning("Dropping peer {Peer} at {Address}: {Reason}", Remote, RemoteAddress, reason);
+        else
+            _logger.LogWarning("Dropping peer {Peer} at {Address}: {Reason} ({Unsaid} more dropped since the last warning)", Remote, RemoteAddress, reason, unsaid);
+    }
+
     private async Task ReadLoopAsync(Action<PeerConnection, byte[]> onMessage, CancellationToken ct)
     {
         var input = new BufferedStream(_network, 64 * 1024);
         while (true)
         {
-            var (kind, payload) = await FrameCodec.ReadAsync(input, _options.MaxFrameSize, _stats, ct).ConfigureAwait(false);
+            var (kind, payload) = await FrameCodec.ReadAsync(input, _options.MaxFrameSize, _stats, ct, _budget).ConfigureAwait(false);
             Volatile.Write(ref _lastReceived, Environment.TickCount64);
             switch (kind)
             {
@@ -177,7 +192,7 @@ internal sealed class PeerConnection
             var now = Environment.TickCount64;
             if (now - Volatile.Read(ref _lastReceived) > deadAfter)
             {
-                _logger.LogWarning("Dropping peer {Peer} at {Address}: nothing heard for {Millis} ms", Remote, RemoteAddress, deadAfter);
+                WarnDropping($"nothing heard for {deadAfter} ms");
                 Close($"heartbeat timeout: nothing heard for {deadAfter} ms");
                 return;
             }

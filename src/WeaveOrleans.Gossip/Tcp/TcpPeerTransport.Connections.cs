@@ -30,28 +30,29 @@ public sealed partial class TcpPeerTransport
                 _logger.LogDebug("Accept failed: {Error}", e.SocketErrorCode);
                 continue;
             }
-            if (Interlocked.Increment(ref _pendingHandshakes) > MaxPendingHandshakes)
+            var refusal = "no remote address";
+            var slot = socket.RemoteEndPoint is IPEndPoint source ? _admission.TryAdmit(source.Address, out refusal) : null;
+            if (slot is null)
             {
-                Interlocked.Decrement(ref _pendingHandshakes);
-                _logger.LogWarning("Refusing {Remote}: too many handshakes in progress", PeerAddress.Describe(socket));
+                var remote = PeerAddress.Describe(socket);
                 socket.Dispose();
+                Refused("from", remote, refusal);
                 continue;
             }
-            Track(AcceptOneAsync(socket, ct));
+            Track(AcceptOneAsync(socket, slot, ct));
         }
     }
 
-    private async Task AcceptOneAsync(Socket socket, CancellationToken ct)
+    private async Task AcceptOneAsync(Socket socket, HandshakeAdmission.Slot slot, CancellationToken ct)
     {
         var remote = PeerAddress.Describe(socket);
-        try
+        PeerConnection? connection;
+        using (slot)
+            (connection, _) = await HandshakeAsync(socket, remote, dialled: false, slot, ct).ConfigureAwait(false);
+        if (connection is not null)
         {
-            var (connection, _) = await HandshakeAsync(socket, remote, dialled: false, ct).ConfigureAwait(false);
-            if (connection is not null) Register(connection);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _pendingHandshakes);
+            _admission.MarkKnown(slot.Source);
+            Register(connection);
         }
     }
 
@@ -64,13 +65,22 @@ public sealed partial class TcpPeerTransport
         {
             SetTarget(hostPort, failedBefore ? TargetState.Retrying : TargetState.Connecting);
             var (outcome, connection) = await DialOnceAsync(address, hostPort, ct).ConfigureAwait(false);
-            if (outcome == DialOutcome.GiveUp)
+            if (outcome is (DialOutcome.Failed or DialOutcome.GiveUp) && ForgetAfterFailure(hostPort, outcome == DialOutcome.GiveUp))
             {
-                SetTarget(hostPort, TargetState.Failed);
+                // A configured peer that refused for good stays listed as failed; a forgotten learned
+                // address is no target any more.
+                lock (_lock)
+                {
+                    if (_targets.ContainsKey(hostPort))
+                        _targetStates[hostPort] = TargetState.Failed;
+                    else
+                        _targetStates.Remove(hostPort);
+                }
                 return;
             }
             if (connection is not null)
             {
+                Answered(hostPort);
                 // Up (ours or a duplicate's survivor): nothing to do until it drops, then redial promptly.
                 SetTarget(hostPort, TargetState.Connected);
                 backoff.Reset();
@@ -108,27 +118,29 @@ public sealed partial class TcpPeerTransport
         }
 
         SetTarget(hostPort, TargetState.Pending);
-        var (connection, permanent) = await HandshakeAsync(socket, hostPort, dialled: true, ct).ConfigureAwait(false);
+        var (connection, permanent) = await HandshakeAsync(socket, hostPort, dialled: true, null, ct).ConfigureAwait(false);
         if (connection is null) return (permanent ? DialOutcome.GiveUp : DialOutcome.Failed, null);
+        if (socket.RemoteEndPoint is IPEndPoint peer) _admission.MarkKnown(peer.Address);
         var survivor = Register(connection);
         return survivor is null ? (DialOutcome.Failed, null)
             : (survivor == connection ? DialOutcome.Connected : DialOutcome.Duplicate, survivor);
     }
 
     /// <summary>Runs the handshake under a deadline; any failure is logged and reported, never thrown.</summary>
-    private async Task<(PeerConnection? Connection, bool Permanent)> HandshakeAsync(Socket socket, string remote, bool dialled, CancellationToken ct)
+    /// <param name="slot">An inbound connection's handshake slot: when a newer connection takes it, this handshake ends.</param>
+    private async Task<(PeerConnection? Connection, bool Permanent)> HandshakeAsync(Socket socket, string remote, bool dialled, HandshakeAdmission.Slot? slot, CancellationToken ct)
     {
         socket.NoDelay = true;
         var network = new NetworkStream(socket, ownsSocket: false);
         string reason;
         var permanent = false;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, slot?.Shedding ?? CancellationToken.None);
         timeout.CancelAfter(_options.HandshakeTimeout);
         try
         {
-            var hello = await _handshake!.RunAsync(network, KnownAddresses(), timeout.Token).ConfigureAwait(false);
+            var hello = await _handshake!.RunAsync(network, KnownAddresses(), dialled, timeout.Token).ConfigureAwait(false);
             var address = dialled ? remote : PeerAddress.Format(((IPEndPoint)socket.RemoteEndPoint!).Address, hello.ListenPort);
-            return (new PeerConnection(socket, network, hello, address, dialled, _options, Stats, _logger), false);
+            return (new PeerConnection(socket, network, hello, address, dialled, _options, Stats, _frameBudget, _dropWarnings, _logger), false);
         }
         catch (HandshakeRefusedException e)
         {
@@ -141,7 +153,7 @@ public sealed partial class TcpPeerTransport
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            reason = "handshake timed out";
+            reason = slot is { WasShed: true } ? "handshake slot taken by a newer connection" : "handshake timed out";
         }
         catch (OperationCanceledException)
         {
@@ -153,9 +165,14 @@ public sealed partial class TcpPeerTransport
             reason = "connection closed during the handshake";
         }
         socket.Dispose();
-        _logger.LogWarning("Refused connection {Direction} {Remote}: {Reason}", dialled ? "to" : "from", remote, reason);
-        Report(new ConnectionRefused(remote, reason));
+        Refused(dialled ? "to" : "from", remote, reason);
         return (null, permanent);
+    }
+
+    private void Refused(string direction, string remote, string reason)
+    {
+        _refusals.Refused(direction, remote, reason);
+        Report(new ConnectionRefused(remote, reason));
     }
 
     /// <summary>

@@ -18,11 +18,12 @@ public sealed partial class TcpPeerTransport
                 int Count(TargetState state) => _targetStates.Values.Count(s => s == state);
                 return new ConnectionCounts(
                     Established: _connections.Count,
-                    Pending: Volatile.Read(ref _pendingHandshakes) + Count(TargetState.Pending),
+                    Pending: _admission.Pending + Count(TargetState.Pending),
                     Connecting: Count(TargetState.Connecting),
                     Retrying: Count(TargetState.Retrying),
                     Failed: Count(TargetState.Failed),
-                    Terminations: Interlocked.Read(ref _terminations));
+                    Terminations: Interlocked.Read(ref _terminations),
+                    Refused: Stats.ConnectionsRefused);
             }
         }
     }

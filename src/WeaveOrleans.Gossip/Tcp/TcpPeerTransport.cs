@@ -18,6 +18,13 @@ public sealed partial class TcpPeerTransport : IPeerTransport
     /// <summary>Unauthenticated connections cost memory and a timer each; cap them so a flood cannot.</summary>
     private const int MaxPendingHandshakes = 64;
 
+    /// <summary>No one source may hold more than this many of the slots.</summary>
+    private const int MaxPendingPerSource = 8;
+
+    /// <summary>New connections a source may open at once, then per second: plenty for a peer that redials with back-off.</summary>
+    private const int AcceptBurstPerSource = 16;
+    private const int AcceptsPerSecondPerSource = 8;
+
     private readonly TcpPeerTransportOptions _options;
     private readonly Random _random;
     private readonly ILogger _logger;
@@ -26,11 +33,14 @@ public sealed partial class TcpPeerTransport : IPeerTransport
     private readonly CancellationTokenSource _stopping = new();
     private readonly object _lock = new();
     private readonly Dictionary<PeerName, PeerConnection> _connections = [];
-    private readonly List<string> _targets = [];
+    private readonly Dictionary<string, DialTarget> _targets = [];
     private readonly ConcurrentDictionary<Task, byte> _running = new();
+    private readonly HandshakeAdmission _admission = new(MaxPendingHandshakes, MaxPendingPerSource, AcceptBurstPerSource, AcceptsPerSecondPerSource);
+    private readonly FrameBudget _frameBudget;
+    private readonly RefusalLog _refusals;
+    private readonly LogThrottle _dropWarnings = new(TimeSpan.FromSeconds(10));
     private Socket? _listener;
     private Handshake? _handshake;
-    private int _pendingHandshakes;
     private bool _started;
     private bool _disposed;
 
@@ -43,6 +53,8 @@ public sealed partial class TcpPeerTransport : IPeerTransport
         _random = random ?? new Random();
         _logger = logger ?? NullLogger.Instance;
         _secret = string.IsNullOrEmpty(options.Password) ? null : Encoding.UTF8.GetBytes(options.Password);
+        _frameBudget = new FrameBudget(options.MaxFrameBytesInFlight, Stats);
+        _refusals = new RefusalLog(_logger, Stats, TimeSpan.FromSeconds(10));
     }
 
     public PeerName Self { get; }
@@ -53,6 +65,9 @@ public sealed partial class TcpPeerTransport : IPeerTransport
 
     /// <summary>The bound listen address, known once started (useful with port 0).</summary>
     public IPEndPoint? LocalEndPoint => _listener?.LocalEndPoint as IPEndPoint;
+
+    /// <summary>Inbound connections still in their handshake (at most 64).</summary>
+    internal int PendingHandshakes => _admission.Pending;
 
     public IReadOnlyCollection<PeerName> ConnectedPeers
     {
@@ -82,28 +97,12 @@ public sealed partial class TcpPeerTransport : IPeerTransport
             _listener = listener;
             _handshake = new Handshake(Self, LocalEndPoint!.Port, _options.Nickname, _secret, _options.ProtocolVersion, Stats);
             _started = true;
-            targets = [.. _targets];
+            targets = [.. _targets.Keys];
         }
         _logger.LogInformation("Peer {Self} listening on {EndPoint}", Self, LocalEndPoint);
         Track(AcceptLoopAsync(_listener, _stopping.Token));
         foreach (var t in targets) Track(DialLoopAsync(t, _stopping.Token));
         return Task.CompletedTask;
-    }
-
-    public void Connect(string hostPort)
-    {
-        if (!PeerAddress.TryParse(hostPort, out _))
-            throw new ArgumentException($"\"{hostPort}\" is not a host:port address", nameof(hostPort));
-        CancellationToken stopping;
-        lock (_lock)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_targets.Contains(hostPort)) return;
-            _targets.Add(hostPort);
-            if (!_started) return;
-            stopping = _stopping.Token;
-        }
-        Track(DialLoopAsync(hostPort, stopping));
     }
 
     /// <exception cref="ArgumentException">The payload is larger than <see cref="TcpPeerTransportOptions.MaxFrameSize"/>.</exception>
@@ -146,6 +145,8 @@ public sealed partial class TcpPeerTransport : IPeerTransport
         await Task.WhenAll(connections.Select(c => c.Completion)).ConfigureAwait(false);
         _events.Writer.TryComplete();
         _stopping.Dispose();
+        _admission.Dispose();
+        _frameBudget.Dispose();
     }
 
     private void CheckSize(ReadOnlyMemory<byte> payload)
@@ -159,11 +160,6 @@ public sealed partial class TcpPeerTransport : IPeerTransport
     {
         _running.TryAdd(task, 0);
         _ = task.ContinueWith(t => _running.TryRemove(t, out _), TaskScheduler.Default);
-    }
-
-    private IReadOnlyList<string> KnownAddresses()
-    {
-        lock (_lock) return [.. _targets.Union(_connections.Values.Select(c => c.RemoteAddress))];
     }
 
     private void Report(PeerEvent e) => _events.Writer.TryWrite(e);

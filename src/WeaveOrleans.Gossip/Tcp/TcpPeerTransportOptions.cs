@@ -2,7 +2,7 @@ using System.Net;
 
 namespace WeaveOrleans.Gossip.Tcp;
 
-public sealed class TcpPeerTransportOptions
+public sealed record TcpPeerTransportOptions
 {
     /// <summary>Where to accept peers; port 0 picks an ephemeral port (see <see cref="TcpPeerTransport.LocalEndPoint"/>).</summary>
     public IPEndPoint ListenEndPoint { get; init; } = new(IPAddress.Any, 6783);
@@ -13,6 +13,15 @@ public sealed class TcpPeerTransportOptions
     public string? Password { get; init; }
 
     public int MaxFrameSize { get; init; } = 16 * 1024 * 1024;
+
+    /// <summary>What frames being read on all connections together may hold; at least <see cref="MaxFrameSize"/>.</summary>
+    public int MaxFrameBytesInFlight { get; init; } = 64 * 1024 * 1024;
+
+    /// <summary>Addresses learned from peers' hellos that are dialled at once; more are ignored until some are forgotten.</summary>
+    public int MaxLearnedTargets { get; init; } = 64;
+
+    /// <summary>Failed dials in a row after which a learned address is forgotten (a launch peer never is).</summary>
+    public int LearnedDialAttempts { get; init; } = 8;
 
     /// <summary>A peer that has queued more than this for one slow connection is dropped rather than buffered forever.</summary>
     public long MaxQueuedBytesPerPeer { get; init; } = 64L * 1024 * 1024;
@@ -38,6 +47,9 @@ public sealed class TcpPeerTransportOptions
     {
         ArgumentNullException.ThrowIfNull(ListenEndPoint);
         if (MaxFrameSize < 1024) throw new ArgumentOutOfRangeException(nameof(MaxFrameSize), "must be at least 1024 bytes");
+        if (MaxFrameBytesInFlight < MaxFrameSize) throw new ArgumentOutOfRangeException(nameof(MaxFrameBytesInFlight), "must be at least MaxFrameSize");
+        if (MaxLearnedTargets < 0) throw new ArgumentOutOfRangeException(nameof(MaxLearnedTargets));
+        if (LearnedDialAttempts < 1) throw new ArgumentOutOfRangeException(nameof(LearnedDialAttempts));
         if (PingInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PingInterval));
         if (MissedPingsBeforeDrop < 1) throw new ArgumentOutOfRangeException(nameof(MissedPingsBeforeDrop));
         if (InitialBackoff <= TimeSpan.Zero || MaxBackoff < InitialBackoff) throw new ArgumentOutOfRangeException(nameof(InitialBackoff));

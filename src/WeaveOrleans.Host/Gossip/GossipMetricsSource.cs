@@ -12,6 +12,6 @@ public sealed class GossipMetricsSource(GossipStats stats, IPeerTransport transp
     public PeerConnectionCounts Connections()
     {
         var c = transport.Connections;
-        return new PeerConnectionCounts(c.Established, c.Pending, c.Connecting, c.Retrying, c.Failed, c.Terminations);
+        return new PeerConnectionCounts(c.Established, c.Pending, c.Connecting, c.Retrying, c.Failed, c.Terminations, c.Refused);
     }
 }

@@ -131,8 +131,10 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
                 LogConnected(connected.Peer.ToString(), connected.RemoteAddress);
                 lock (_dialled)
                     _dialled.Add(connected.RemoteAddress);
+                // What a peer says it knows is not trusted: the transport bounds and forgets these.
                 foreach (var address in connected.PeerAddressesItKnows)
-                    Dial(address);
+                    if (!IsOwnAddress(address))
+                        _transport.ConnectLearned(address);
                 return Grain.PeerConnected(connected.Peer.ToString());
             case PeerDisconnected disconnected:
                 LogDisconnected(disconnected.Peer.ToString());
@@ -164,7 +166,8 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
     [LoggerMessage(LogLevel.Information, "Disconnected from peer {Peer}")]
     private partial void LogDisconnected(string peer);
 
-    [LoggerMessage(LogLevel.Warning, "Connection to {Remote} refused: {Reason}")]
+    // The transport warns (rate-limited) and counts refusals; a second line per refusal here would undo that.
+    [LoggerMessage(LogLevel.Debug, "Connection to {Remote} refused: {Reason}")]
     private partial void LogRefused(string remote, string reason);
 
     [LoggerMessage(LogLevel.Warning, "Ignoring peer address {Address}: {Reason}")]

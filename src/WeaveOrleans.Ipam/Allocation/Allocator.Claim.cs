@@ -1,4 +1,5 @@
 using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Ipam.Peers;
 
 namespace WeaveOrleans.Ipam.Allocation;
 
@@ -7,9 +8,11 @@ public sealed partial class Allocator
     /// <summary>
     /// Records that <paramref name="ident"/> uses exactly <paramref name="address"/> (an address with its
     /// prefix). Outside the range it is only recorded; inside, this peer must own it, so an address
-    /// another peer owns is asked for, and an address nobody can be asked about fails after
-    /// <see cref="AllocatorConfig.ClaimMaxTries"/> ticks. With <paramref name="noErrorOnUnknown"/> a claim
-    /// made before the ring exists is answered at once and carried out later.
+    /// another peer owns is asked for. Only a claim made before the ring exists waits (as in Weave);
+    /// one whose owner is unreachable fails at once, and one whose owner does not answer within
+    /// <see cref="AllocatorConfig.ClaimAnswerTimeout"/> fails at the next tick, so a caller with a
+    /// timeout hears why instead of hanging. With <paramref name="noErrorOnUnknown"/> a claim made
+    /// before the ring exists is answered at once and carried out later.
     /// </summary>
     public void Claim(long requestId, string ident, Cidr address, bool isContainer, bool noErrorOnUnknown, TimeSpan now)
     {
@@ -72,13 +75,18 @@ public sealed partial class Allocator
             Finish(op, ClaimOwnAddress(op));
             return true;
         }
-        if (tick || op.Tries == 0)
-            op.Tries++;
+        // Answering "ok" here, as Weave does with noErrorOnUnknown, could hand another peer's address
+        // to a second container; failing is always safe and the caller can try again.
         if (!IsReachable(owner))
         {
-            if (op.Tries <= Config.ClaimMaxTries)
-                return false;
-            Finish(op, new Outcome.Failed($"address {op.Address} is owned by other peer {NameOf(owner)}"));
+            Finish(op, OwnerUnreachable(op, owner));
+            return true;
+        }
+        if (op.AskedAt == TimeSpan.MinValue)
+            op.FirstAskedAt = now;
+        else if (tick && now - op.FirstAskedAt >= Config.ClaimAnswerTimeout)
+        {
+            Finish(op, new Outcome.Failed($"address {op.Address} is owned by other peer {NameOf(owner)}, which did not answer"));
             return true;
         }
         if (tick || op.AskedAt == TimeSpan.MinValue)
@@ -87,6 +95,21 @@ public sealed partial class Allocator
             op.AskedAt = now;
         }
         return false;
+    }
+
+    private Outcome.Failed OwnerUnreachable(PendingClaim op, PeerName owner) =>
+        new($"address {op.Address} is owned by other peer {NameOf(owner)}, which is unreachable");
+
+    /// <summary>Claims waiting on a peer that just went away are answered now rather than at the next tick.</summary>
+    private void FailClaimsOwnedBy(PeerName peer)
+    {
+        if (Ring.IsEmpty)
+            return;
+        foreach (var op in PendingClaims.Where(c => Ring.Owner(c.Address.Address) == peer).ToList())
+        {
+            _pending.Remove(op);
+            Finish(op, OwnerUnreachable(op, peer));
+        }
     }
 
     private Outcome ClaimOwnAddress(PendingClaim op)

@@ -40,6 +40,7 @@ public sealed partial class Allocator
     {
         _reachable.Remove(peer);
         _acked.Remove(peer);
+        FailClaimsOwnedBy(peer);
     }
 
     private void OnGossip(PeerName from, Gossip gossip, TimeSpan now)

@@ -14,8 +14,12 @@ public sealed record AllocatorConfig(Cidr Range, InitMode Init)
     /// <summary>How often pending work is retried and dead containers are swept.</summary>
     public TimeSpan TickInterval { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Ticks a claim waits on an unreachable owner before it fails.</summary>
-    public int ClaimMaxTries { get; init; } = 5;
+    /// <summary>
+    /// How long a claim waits for a connected owner to hand the address over; the first tick after
+    /// that fails it. A live owner answers in milliseconds: this is for one that is paused or whose
+    /// replies are lost, until the transport notices it is gone.
+    /// </summary>
+    public TimeSpan ClaimAnswerTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
     public static readonly Cidr DefaultRange = Cidr.Parse("10.32.0.0/12");
 

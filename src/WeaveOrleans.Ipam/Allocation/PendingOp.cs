@@ -47,7 +47,8 @@ internal sealed class PendingClaim(long requestId, string ident, Cidr address, b
     /// <summary>Already answered (noErrorOnUnknown): keep trying, but tell nobody.</summary>
     public bool Answered { get; set; }
 
-    public int Tries { get; set; }
+    /// <summary>When the owner was first asked; the request is repeated on every tick until it answers.</summary>
+    public TimeSpan FirstAskedAt { get; set; }
 
     public TimeSpan AskedAt { get; set; } = TimeSpan.MinValue;
 

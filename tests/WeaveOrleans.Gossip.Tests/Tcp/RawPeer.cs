@@ -17,21 +17,54 @@ internal sealed class RawPeer : IDisposable
     public Socket Socket { get; }
     public NetworkStream Stream { get; }
 
-    public static async Task<RawPeer> ConnectAsync(int port)
+    /// <param name="from">A loopback source address (any of 127.0.0.0/8 on Linux), to look like another host.</param>
+    public static async Task<RawPeer> ConnectAsync(int port, IPAddress? from = null)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        try
+        {
+            if (from is not null)
+                socket.Bind(new IPEndPoint(from, 0));
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
         return new RawPeer(socket);
     }
 
     /// <summary>Completes a genuine handshake as <paramref name="name"/>, then does whatever the test says.</summary>
-    public static async Task<RawPeer> HandshakeAsync(int port, PeerName name)
+    public static async Task<RawPeer> HandshakeAsync(int port, PeerName name, IReadOnlyList<string>? addresses = null) =>
+        (await HandshakeWithHelloAsync(port, name, addresses)).Peer;
+
+    /// <summary>As <see cref="HandshakeAsync"/>, also returning what the other side said about itself.</summary>
+    public static async Task<(RawPeer Peer, Hello Theirs)> HandshakeWithHelloAsync(int port, PeerName name, IReadOnlyList<string>? addresses = null, IPAddress? from = null)
     {
-        var peer = await ConnectAsync(port);
+        var peer = await ConnectAsync(port, from);
         var handshake = new Handshake(name, 1, "raw", null, WireProtocol.Version, new TransportStats());
         using var cts = new CancellationTokenSource(EventProbe.Deadline);
-        await handshake.RunAsync(peer.Stream, [], cts.Token);
-        return peer;
+        var theirs = await handshake.RunAsync(peer.Stream, addresses ?? [], dialled: true, cts.Token);
+        return (peer, theirs);
+    }
+
+    /// <summary>Everything the other side sends until it closes (bounded by the deadline).</summary>
+    public async Task<byte[]> ReadToCloseAsync()
+    {
+        using var cts = new CancellationTokenSource(EventProbe.Deadline);
+        var all = new MemoryStream();
+        var buffer = new byte[4096];
+        try
+        {
+            int n;
+            while ((n = await Stream.ReadAsync(buffer, cts.Token)) > 0)
+                all.Write(buffer, 0, n);
+        }
+        catch (IOException)
+        {
+        }
+        return all.ToArray();
     }
 
     public async Task SendAsync(byte[] bytes) => await Stream.WriteAsync(bytes);

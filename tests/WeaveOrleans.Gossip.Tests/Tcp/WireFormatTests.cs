@@ -9,21 +9,30 @@ public sealed class WireFormatTests
     [Fact]
     public void Hello_round_trips()
     {
-        var nonce = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
-        var hello = new Hello(B, 6783, true, nonce, "héllo", ["10.0.0.1:6783", "[::1]:6783"]);
+        var hello = new Hello(B, 6783, "héllo", ["10.0.0.1:6783", "[::1]:6783"]);
         var back = Hello.Decode(hello.Encode());
-        Assert.Equal((B, 6783, true, "héllo"), (back.Name, back.ListenPort, back.RequiresPassword, back.Nickname));
-        Assert.Equal(nonce, back.Nonce);
+        Assert.Equal((B, 6783, "héllo"), (back.Name, back.ListenPort, back.Nickname));
         Assert.Equal(hello.KnownAddresses, back.KnownAddresses);
+    }
+
+    [Fact]
+    public void Challenge_round_trips_and_rejects_a_wrong_size_or_unknown_flags()
+    {
+        var nonce = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+        var back = Challenge.Decode(new Challenge(true, nonce).Encode());
+        Assert.True(back.RequiresPassword);
+        Assert.Equal(nonce, back.Nonce);
+        Assert.Throws<ProtocolException>(() => Challenge.Decode(new byte[Challenge.Size - 1]));
+        Assert.Throws<ProtocolException>(() => Challenge.Decode([2, .. nonce]));
     }
 
     [Fact]
     public void Malformed_hellos_are_protocol_errors()
     {
-        var good = new Hello(B, 6783, false, new byte[32], "n", ["a:1"]).Encode();
+        var good = new Hello(B, 6783, "n", ["a:1"]).Encode();
         Assert.Throws<ProtocolException>(() => Hello.Decode(good.AsSpan(0, good.Length - 1)));
         Assert.Throws<ProtocolException>(() => Hello.Decode([.. good, 0]));
-        Assert.Throws<ProtocolException>(() => Hello.Decode(new Hello(Ipam.Peers.PeerName.None, 1, false, new byte[32], "", []).Encode()));
+        Assert.Throws<ProtocolException>(() => Hello.Decode(new Hello(Ipam.Peers.PeerName.None, 1, "", []).Encode()));
     }
 
     [Fact]
@@ -51,6 +60,21 @@ public sealed class WireFormatTests
         var e = await Assert.ThrowsAsync<ProtocolException>(async () =>
             await FrameCodec.ReadAsync(new MemoryStream(header), 1024, new TransportStats(), default));
         Assert.Contains("exceeds the limit of 1024", e.Message);
+    }
+
+    [Fact]
+    public async Task A_declared_length_costs_memory_only_as_the_payload_arrives()
+    {
+        const int declared = 16 * 1024 * 1024;
+        var header = new byte[5];
+        BinaryPrimitives.WriteInt32BigEndian(header, declared);
+        header[4] = (byte)FrameKind.Message;
+        var stream = new MemoryStream([.. header, .. new byte[1000]]);
+        // A MemoryStream completes every read at once, so all of it runs on this thread.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        await Assert.ThrowsAsync<EndOfStreamException>(async () => await FrameCodec.ReadAsync(stream, declared, new TransportStats(), default));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < 256 * 1024, $"{allocated} bytes allocated for 1000 bytes received");
     }
 
     [Fact]

@@ -90,19 +90,79 @@ public class SpaceSharingTests
     }
 
     [Fact]
-    public void A_claim_on_an_unreachable_owner_fails_after_the_retry_limit()
+    public void A_claim_on_an_unreachable_owner_fails_at_once_naming_the_owner()
     {
         var net = new PeerNetwork(26);
         var p0 = net.Add(0, Configs.Seed("10.0.3.0/24", 0, 1));
         var p1 = net.Add(1, Configs.Seed("10.0.3.0/24", 0, 1));
+        net.Settle();
         net.Partition(p0);
         var r = net.Claim(p1, "c", "10.0.3.9/24");
-        for (var i = 0; i < 4; i++)
-            net.Tick();
-        Assert.Null(net.Answer(p1, r));
+        var failed = Assert.IsType<Outcome.Failed>(p1.Answers.GetValueOrDefault(r));
+        Assert.Equal($"address 10.0.3.9/24 is owned by other peer {p0.Name}(nick-00), which is unreachable", failed.Message);
+        Assert.False(p1.Allocator.HasPending);
+    }
+
+    [Fact]
+    public void A_claim_with_no_error_on_unknown_on_an_unreachable_owner_also_fails_at_once()
+    {
+        // Answering "ok" for an address another peer owns could give it to two containers.
+        var net = new PeerNetwork(28);
+        var p0 = net.Add(0, Configs.Seed("10.0.3.0/24", 0, 1));
+        var p1 = net.Add(1, Configs.Seed("10.0.3.0/24", 0, 1));
+        net.Settle();
+        net.Partition(p0);
+        var r = net.Claim(p1, "c", "10.0.3.9/24", noErrorOnUnknown: true);
+        Assert.EndsWith("which is unreachable", Assert.IsType<Outcome.Failed>(p1.Answers.GetValueOrDefault(r)).Message);
+    }
+
+    [Fact]
+    public void A_claim_on_a_connected_owner_that_never_answers_fails_within_two_ticks()
+    {
+        // A paused (SIGSTOP) owner stays connected until its heartbeats are missed.
+        var net = new PeerNetwork(29);
+        var p0 = net.Add(0, Configs.Seed("10.0.3.0/24", 0, 1));
+        var p1 = net.Add(1, Configs.Seed("10.0.3.0/24", 0, 1));
+        net.Settle();
+        net.LossProbability = 1;
+        var r = net.Claim(p1, "c", "10.0.3.9/24");
         net.Tick();
         net.Tick();
-        Assert.StartsWith("address 10.0.3.9/24 is owned by other peer", Assert.IsType<Outcome.Failed>(net.Answer(p1, r)).Message);
+        var failed = Assert.IsType<Outcome.Failed>(net.Answer(p1, r));
+        Assert.Equal($"address 10.0.3.9/24 is owned by other peer {p0.Name}(nick-00), which did not answer", failed.Message);
+        Assert.False(p1.Allocator.HasPending);
+    }
+
+    [Fact]
+    public void A_pending_claim_fails_as_soon_as_its_owner_disconnects()
+    {
+        var net = new PeerNetwork(30);
+        var p0 = net.Add(0, Configs.Seed("10.0.3.0/24", 0, 1));
+        var p1 = net.Add(1, Configs.Seed("10.0.3.0/24", 0, 1));
+        net.Settle();
+        net.LossProbability = 1;
+        var r = net.Claim(p1, "c", "10.0.3.9/24");
+        net.Settle();
+        Assert.Null(p1.Answers.GetValueOrDefault(r));
+        net.Partition(p0);
+        net.Flush(p1);
+        Assert.EndsWith("which is unreachable", Assert.IsType<Outcome.Failed>(p1.Answers.GetValueOrDefault(r)).Message);
+    }
+
+    [Fact]
+    public void A_claim_waits_for_the_ring_while_it_is_not_established()
+    {
+        var net = new PeerNetwork(31);
+        var p = net.Add(1, Configs.Consensus("10.0.3.0/24", 2));
+        var r = net.Claim(p, "c", "10.0.3.9/24");
+        net.Tick();
+        net.Tick();
+        net.Tick();
+        Assert.Null(net.Answer(p, r));
+        net.Add(2, Configs.Consensus("10.0.3.0/24", 2));
+        net.Tick();
+        net.Tick();
+        Assert.IsType<Outcome.Ok>(net.Answer(p, r));
     }
 
     [Fact]
