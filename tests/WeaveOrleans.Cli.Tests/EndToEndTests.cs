@@ -89,6 +89,15 @@ public sealed class LaunchedDaemon : IAsyncDisposable
     /// <summary>For <c>weave run</c>, whose arguments after the image belong to the container: the options go first.</summary>
     public Task<(int Code, string Out, string Err)> RunContainer(params string[] args) => Cli.Run(["run", .. Common, .. args]);
 
+    /// <summary>The addresses <c>weave ps</c> shows for an ident (a container's first 12 ID characters, or e.g. weave:expose); empty when it is not listed.</summary>
+    public async Task<string> PsAddresses(string ident)
+    {
+        var ps = await Run("ps");
+        Assert.True(ps.Code == 0, ps.Err);
+        var prefix = (ident.Length > 12 && !ident.Contains(':') ? ident[..12] : ident) + " ";
+        return ps.Out.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..] ?? "";
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Run("stop");
