@@ -188,12 +188,16 @@ public sealed partial class WeaveCli
 
     private Command ResetCommand()
     {
-        var command = new Command("reset", "Hand this peer's ranges to the others, stop the daemon and delete its state (peer name, allocations).");
+        var command = new Command("reset", "Hand this peer's ranges to the others, stop the daemon, take this host's addresses off the bridge and delete its state (peer name, allocations).");
         var force = new Option<bool>("--force") { Description = "Go on even if the daemon cannot hand its ranges over" };
         command.Options.Add(force);
         command.SetAction(async (parsed, cancellation) =>
         {
             var settings = Settings(parsed);
+            var attacher = new Docker.NetworkAttacher();
+            // Checked before anything changes: a reset that cannot clear the bridge must not get halfway.
+            if (await ExposedAddresses(attacher, settings, cancellation) is { Count: > 0 } exposed && !Environment.IsPrivilegedProcess)
+                throw new CliException($"reset: taking {string.Join(' ', exposed)} off bridge '{settings.Bridge}' needs root");
             try
             {
                 var reply = await WithDaemon(settings, c => c.Grain.Shutdown(), cancellation);
@@ -207,6 +211,10 @@ public sealed partial class WeaveCli
                 _err.WriteLine($"weave: warning: {e.Message}");
             }
             await StopDaemon(settings, cancellation);
+            // Only weave expose puts addresses on the bridge. Left there, they would be handed out again by the
+            // next ring (or claimed back by the next launch for an ident nobody uses any more).
+            foreach (var cidr in await ExposedAddresses(attacher, settings, cancellation) ?? [])
+                await NetworkCall(() => attacher.Hide(cidr, settings.Bridge, cancellation));
             foreach (var file in new[] { "peername", "orleans-grains.db", "orleans-grains.db-wal", "orleans-grains.db-shm", "orleans-grains.db-journal", CliSettings.PidFileName })
                 TryDelete(Path.Combine(settings.DataDirectory, file));
             var allocators = Path.Combine(settings.DataDirectory, "allocators");
@@ -215,6 +223,14 @@ public sealed partial class WeaveCli
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The IPv4 addresses on this host's bridge; null when there is no bridge.</summary>
+    private static async Task<IReadOnlyList<string>?> ExposedAddresses(Docker.NetworkAttacher attacher, CliSettings settings, CancellationToken cancellation)
+    {
+        IReadOnlyList<string>? found = null;
+        await NetworkCall(async () => found = await attacher.HostAddressesIfPresent(settings.Bridge, cancellation));
+        return found;
     }
 
     private Command RmpeerCommand()

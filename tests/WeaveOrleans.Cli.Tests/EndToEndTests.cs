@@ -58,7 +58,9 @@ public sealed class LaunchedDaemon : IAsyncDisposable
         var dll = CliRunner.WeaverDll();
         if (!File.Exists(dll))
             throw new InvalidOperationException($"{dll} is not built");
-        var cli = new CliRunner(new Dictionary<string, string> { ["WEAVE_WEAVER"] = dll });
+        // A bridge of its own unless a command names one: reset and the launch-time reclaim look at the bridge,
+        // and a test must never touch one it did not make (such as a real "weave").
+        var cli = new CliRunner(new Dictionary<string, string> { ["WEAVE_WEAVER"] = dll, ["WEAVE_BRIDGE"] = TestDocker.NewBridge("wob") });
         var dir = System.IO.Directory.CreateTempSubdirectory("weave-cli-e2e-");
         string P() => CliRunner.FreePort().ToString(CultureInfo.InvariantCulture);
         var peerPort = options.PeerPort ?? CliRunner.FreePort();
