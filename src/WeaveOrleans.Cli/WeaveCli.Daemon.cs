@@ -65,6 +65,8 @@ public sealed partial class WeaveCli
             var arguments = new List<string> { "--data-dir", settings.DataDirectory, "--gateway-port", settings.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             if (settings.DockerEndpoint is { } docker)
                 arguments.AddRange(["--docker-endpoint", docker]);
+            // The daemon claims back what is in use on this bridge at every start.
+            arguments.AddRange(["--bridge", settings.Bridge]);
             foreach (var o in passThrough)
                 if (parsed.GetValue(o) is { } value)
                     arguments.AddRange([o.Name, value]);
