@@ -91,6 +91,47 @@ public class DuplicateAddressTests
     }
 
     [SkippableFact]
+    public async Task Allocations_wait_for_the_claims_while_docker_cannot_say_whose_the_attached_addresses_are()
+    {
+        TestDocker.SkipUnlessAvailable();
+        await using var proxy = DockerSocketProxy.Start(Endpoint!);
+        var bridge = TestDocker.NewBridge("worw");
+        await using var d = await LaunchedDaemon.Start("10.240.0.0/24", proxy.Endpoint, new DaemonLaunchOptions { ExtraLaunchArgs = ["--bridge", bridge] });
+        var started = new List<string>();
+        try
+        {
+            var (id, inUse) = await RunSleeper(d, bridge, started);
+            var stop = await d.Run("stop");
+            Assert.True(stop.Code == 0, stop.Err);
+            foreach (var file in d.Directory.EnumerateFiles().Where(f => f.Name != "weaver.log"))
+                file.Delete();
+            foreach (var sub in d.Directory.EnumerateDirectories())
+                sub.Delete(recursive: true);
+
+            // Relaunched while Docker cannot be reached: the veth on the bridge is nobody's yet.
+            proxy.Cut();
+            var relaunch = await d.Launch();
+            Assert.True(relaunch.Code == 0, relaunch.Err);
+            await using var client = await DaemonClient.Connect(d.GatewayPort, d.PeerName!, TimeSpan.FromSeconds(60));
+            using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            var allocation = client.Grain.Allocate("while-waiting", null, isContainer: false, cancel.Token);
+            await Poll.Until(async () => (await d.Run("status")).Out.Contains("waiting to claim the addresses in use", StringComparison.Ordinal),
+                Deadline, "status says the allocator waits for the addresses in use");
+            Assert.False(allocation.IsCompleted, "an allocation was served before the addresses in use were claimed");
+
+            proxy.Heal();
+            var reply = await allocation;
+            Assert.True(reply.IsOk, reply.Error);
+            Assert.NotEqual(inUse, reply.Address);
+            Assert.Equal(inUse, await d.PsAddresses(id));
+        }
+        finally
+        {
+            await CleanUp(started, bridge);
+        }
+    }
+
+    [SkippableFact]
     public async Task Reset_takes_the_exposed_addresses_off_the_bridge()
     {
         Skip.IfNot(Environment.IsPrivilegedProcess, "needs root");
