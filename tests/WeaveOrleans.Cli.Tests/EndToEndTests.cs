@@ -226,6 +226,31 @@ public class EndToEndTests
         Assert.False(File.Exists(d.PidFile));
     }
 
+    [Fact]
+    public async Task Reset_of_a_peer_that_is_not_running_is_refused_without_force()
+    {
+        await using var d = await LaunchedDaemon.Start("10.239.0.0/24");
+        var prime = await d.Run("prime");
+        Assert.True(prime.Code == 0, prime.Err);
+        var stop = await d.Run("stop");
+        Assert.True(stop.Code == 0, stop.Err);
+
+        // Its ranges would be orphaned: nobody is told they are free.
+        var refused = await d.Run("reset");
+        Assert.Equal(1, refused.Code);
+        Assert.StartsWith("weave: weave is not running", refused.Err, StringComparison.Ordinal);
+        Assert.Single(refused.Err.TrimEnd('\n').Split('\n'));
+        Assert.NotNull(d.PeerName);
+
+        var forced = await d.Run("reset", "--force");
+        Assert.True(forced.Code == 0, forced.Err);
+        Assert.Null(d.PeerName);
+
+        // Nothing left to orphan: a second reset has nothing to refuse.
+        var again = await d.Run("reset");
+        Assert.True(again.Code == 0, again.Err);
+    }
+
     [SkippableFact]
     public async Task Expose_and_hide_on_a_test_bridge()
     {
