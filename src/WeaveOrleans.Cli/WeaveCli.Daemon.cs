@@ -209,7 +209,10 @@ public sealed partial class WeaveCli
             }
             catch (CliException e) when (parsed.GetValue(force) || DaemonProcess.RunningPid(settings.PidFile) is null)
             {
-                // Nothing to hand over when the daemon is not running; with --force, go on regardless.
+                // As Weave: a stopped peer with state cannot hand its ranges over, and deleting that state would
+                // orphan them; without any state there is nothing to hand over (already reset).
+                if (!parsed.GetValue(force) && StateFiles(settings).Any(p => File.Exists(p) || Directory.Exists(p)))
+                    throw new CliException("weave is not running, so its ranges cannot be handed to the other peers: launch it again before reset, or use --force to override");
                 _err.WriteLine($"weave: warning: {e.Message}");
             }
             await StopDaemon(settings, cancellation);
@@ -217,15 +220,23 @@ public sealed partial class WeaveCli
             // next ring (or claimed back by the next launch for an ident nobody uses any more).
             foreach (var cidr in await ExposedAddresses(attacher, settings, cancellation) ?? [])
                 await NetworkCall(() => attacher.Hide(cidr, settings.Bridge, cancellation));
-            foreach (var file in new[] { "peername", "orleans-grains.db", "orleans-grains.db-wal", "orleans-grains.db-shm", "orleans-grains.db-journal", CliSettings.PidFileName })
-                TryDelete(Path.Combine(settings.DataDirectory, file));
-            var allocators = Path.Combine(settings.DataDirectory, "allocators");
-            if (Directory.Exists(allocators))
-                Directory.Delete(allocators, recursive: true);
+            foreach (var path in StateFiles(settings))
+            {
+                if (Directory.Exists(path))
+                    Directory.Delete(path, recursive: true);
+                else
+                    TryDelete(path);
+            }
+            TryDelete(settings.PidFile);
             return 0;
         });
         return command;
     }
+
+    /// <summary>What makes up a peer's state in the data directory (its name, its allocations): what reset deletes.</summary>
+    private static IEnumerable<string> StateFiles(CliSettings settings) =>
+        new[] { CliSettings.PeerNameFileName, "orleans-grains.db", "orleans-grains.db-wal", "orleans-grains.db-shm", "orleans-grains.db-journal", "allocators" }
+            .Select(name => Path.Combine(settings.DataDirectory, name));
 
     /// <summary>The IPv4 addresses on this host's bridge; null when there is no bridge.</summary>
     private static async Task<IReadOnlyList<string>?> ExposedAddresses(Docker.NetworkAttacher attacher, CliSettings settings, CancellationToken cancellation)
