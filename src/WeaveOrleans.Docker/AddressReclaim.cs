@@ -61,12 +61,12 @@ public sealed class AddressReclaim : BackgroundService, IExistingAddressSource
     private async Task<IReadOnlyList<ExistingAddress>> Search(CancellationToken cancellation)
     {
         var found = new List<ExistingAddress>();
-        IReadOnlySet<int> peers;
+        IReadOnlyDictionary<int, int> veths;
         try
         {
             foreach (var cidr in await _attacher.HostAddressesIfPresent(_options.Bridge, cancellation) ?? [])
                 found.Add(new ExistingAddress(Idents.Expose, cidr, IsContainer: false));
-            peers = await _attacher.AttachedPeerIndexes(_options.Bridge, cancellation);
+            veths = await _attacher.AttachedVeths(_options.Bridge, cancellation);
         }
         catch (Exception e) when (e is NetworkAttachException or PlatformNotSupportedException or ArgumentException)
         {
@@ -74,17 +74,17 @@ public sealed class AddressReclaim : BackgroundService, IExistingAddressSource
             _logger.LogWarning("Cannot look at bridge {Bridge} for addresses in use: {Error}", _options.Bridge, e.Message);
             return found;
         }
-        if (peers.Count == 0)
+        if (veths.Count == 0)
             return found;
 
         if (_docker is null)
-            found.AddRange(await InAllNamespaces(peers, cancellation));
+            found.AddRange(await InAllNamespaces(veths, cancellation));
         else
-            found.AddRange(await InRunningContainers(_docker, peers, cancellation));
+            found.AddRange(await InRunningContainers(_docker, veths, cancellation));
         return found;
     }
 
-    private async Task<List<ExistingAddress>> InRunningContainers(DockerContainers docker, IReadOnlySet<int> peers, CancellationToken cancellation)
+    private async Task<List<ExistingAddress>> InRunningContainers(DockerContainers docker, IReadOnlyDictionary<int, int> veths, CancellationToken cancellation)
     {
         var delay = _options.InitialBackoff;
         IReadOnlyList<ContainerInfo> running;
@@ -98,7 +98,7 @@ public sealed class AddressReclaim : BackgroundService, IExistingAddressSource
             catch (Exception e) when (e is HttpRequestException or IOException or TimeoutException or global::Docker.DotNet.DockerApiException
                                       || (e is OperationCanceledException && !cancellation.IsCancellationRequested))
             {
-                var message = $"{peers.Count} interfaces are attached to bridge '{_options.Bridge}' and Docker is needed to tell whose they are, but it is not reachable ({e.GetBaseException().Message}); retrying";
+                var message = $"{veths.Count} interfaces are attached to bridge '{_options.Bridge}' and Docker is needed to tell whose they are, but it is not reachable ({e.GetBaseException().Message}); retrying";
                 if (_waiting != message)
                     _logger.LogWarning("{Waiting}", message);
                 _waiting = message;
@@ -109,12 +109,12 @@ public sealed class AddressReclaim : BackgroundService, IExistingAddressSource
 
         var found = new List<ExistingAddress>();
         foreach (var container in running)
-            foreach (var cidr in await Addresses(container.Pid, peers, Short(container.Id), cancellation))
+            foreach (var cidr in await Addresses(container.Pid, veths, Short(container.Id), cancellation))
                 found.Add(new ExistingAddress(container.Id, cidr, IsContainer: true));
         return found;
     }
 
-    private async Task<List<ExistingAddress>> InAllNamespaces(IReadOnlySet<int> peers, CancellationToken cancellation)
+    private async Task<List<ExistingAddress>> InAllNamespaces(IReadOnlyDictionary<int, int> veths, CancellationToken cancellation)
     {
         var found = new List<ExistingAddress>();
         var own = NamespaceOf("self");
@@ -124,17 +124,17 @@ public sealed class AddressReclaim : BackgroundService, IExistingAddressSource
             if (!int.TryParse(Path.GetFileName(dir), out var pid) || NamespaceOf(pid.ToString(System.Globalization.CultureInfo.InvariantCulture)) is not { } ns
                 || ns == own || !seen.Add(ns))
                 continue;
-            foreach (var cidr in await Addresses(pid, peers, $"PID {pid}", cancellation))
+            foreach (var cidr in await Addresses(pid, veths, $"PID {pid}", cancellation))
                 found.Add(new ExistingAddress(Idents.NoContainer, cidr, IsContainer: false));
         }
         return found;
     }
 
-    private async Task<IReadOnlyList<string>> Addresses(int pid, IReadOnlySet<int> peers, string whose, CancellationToken cancellation)
+    private async Task<IReadOnlyList<string>> Addresses(int pid, IReadOnlyDictionary<int, int> veths, string whose, CancellationToken cancellation)
     {
         try
         {
-            return await _attacher.AddressesOnInterfaces(pid, peers, cancellation);
+            return await _attacher.AddressesOnVeths(pid, veths, cancellation);
         }
         catch (NetworkAttachException e)
         {

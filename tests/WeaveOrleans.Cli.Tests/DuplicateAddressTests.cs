@@ -42,6 +42,7 @@ public class DuplicateAddressTests
     {
         TestDocker.SkipUnlessAvailable();
         var bridge = TestDocker.NewBridge("wors");
+        var otherBridge = TestDocker.NewBridge("woro");
         await using var d = await LaunchedDaemon.Start("10.244.0.0/24", Endpoint, new DaemonLaunchOptions { ExtraLaunchArgs = ["--bridge", bridge] });
         var started = new List<string>();
         try
@@ -50,6 +51,9 @@ public class DuplicateAddressTests
             var expose = await d.Run("expose", "--bridge", bridge);
             Assert.True(expose.Code == 0, expose.Err);
             var exposed = expose.Out.Trim();
+            // On another bridge (another weave network): not this daemon's to claim, though its veth has the same
+            // index inside its container as the one on this bridge.
+            var (elsewhere, _) = await RunSleeper(d, otherBridge, started, "ip:10.244.0.50/24");
 
             // The daemon's state is lost under the running container and the exposed bridge.
             var stop = await d.Run("stop");
@@ -83,10 +87,12 @@ public class DuplicateAddressTests
             var log = await File.ReadAllTextAsync(Path.Combine(d.Directory.FullName, "weaver.log"));
             Assert.Contains($"Reclaimed {inUse} for {id[..12]}", log, StringComparison.Ordinal);
             Assert.Contains($"Reclaimed {exposed} for weave:expose", log, StringComparison.Ordinal);
+            Assert.Equal("", await d.PsAddresses(elsewhere));
         }
         finally
         {
             await CleanUp(started, bridge);
+            await new Docker.NetworkAttacher().DeleteBridge(otherBridge);
         }
     }
 
@@ -128,6 +134,45 @@ public class DuplicateAddressTests
         finally
         {
             await CleanUp(started, bridge);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Without_docker_the_addresses_in_use_on_the_bridge_are_reclaimed_by_address()
+    {
+        Skip.IfNot(Environment.IsPrivilegedProcess, "needs root");
+        var bridge = TestDocker.NewBridge("worn");
+        var ns = "wo-rn-" + Guid.NewGuid().ToString("N")[..8];
+        var attacher = new Docker.NetworkAttacher();
+        Process? holder = null;
+        try
+        {
+            // A process in a network namespace of its own, attached to the bridge with the range's first address.
+            await attacher.EnsureBridge(bridge);
+            Assert.Equal(0, (await TestDocker.Exec("ip", "netns", "add", ns)).Code);
+            holder = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", ns, "sleep", "600"]))!;
+            await Poll.Until(() => Task.FromResult(File.Exists($"/proc/{holder.Id}/ns/net")
+                && new FileInfo($"/proc/{holder.Id}/ns/net").LinkTarget != new FileInfo("/proc/self/ns/net").LinkTarget), Deadline, "the holder is in its namespace");
+            await attacher.Attach(holder.Id, ["10.238.0.1/24"], bridge: bridge);
+
+            await using var d = await LaunchedDaemon.Start("10.238.0.0/24", null, new DaemonLaunchOptions { ExtraLaunchArgs = ["--bridge", bridge] });
+            await using var client = await DaemonClient.Connect(d.GatewayPort, d.PeerName!, TimeSpan.FromSeconds(30));
+            using var cancel = new CancellationTokenSource(Deadline);
+            var reply = await client.Grain.Allocate("fresh", null, isContainer: false, cancel.Token);
+            Assert.True(reply.IsOk, reply.Error);
+            Assert.NotEqual("10.238.0.1/24", reply.Address);
+            Assert.Equal("10.238.0.1/24", await d.PsAddresses("10.238.0.1"));
+        }
+        finally
+        {
+            if (holder is not null)
+            {
+                holder.Kill();
+                await holder.WaitForExitAsync();
+                holder.Dispose();
+            }
+            await TestDocker.Exec("ip", "netns", "del", ns);
+            await attacher.DeleteBridge(bridge);
         }
     }
 
