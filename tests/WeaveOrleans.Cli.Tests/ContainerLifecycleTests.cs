@@ -40,24 +40,10 @@ public class ContainerLifecycleTests
 
     private static Task Throughout(Func<Task<bool>> holds, TimeSpan span, string what) => Poll.Throughout(holds, span, what);
 
-    /// <summary><c>weave run</c> a busybox that sleeps; returns its ID and address.</summary>
-    private static async Task<(string Id, string Address)> RunSleeper(LaunchedDaemon d, string bridge, List<string> started)
-    {
-        var run = await d.RunContainer("--bridge", bridge, "net:default", "busybox:weave", "sleep", "600");
-        Assert.True(run.Code == 0, run.Err);
-        var id = run.Out.Trim();
-        started.Add(id);
-        var address = await Addresses(d, id);
-        Assert.False(address.Length == 0, $"weave ps does not list {id[..12]}");
-        return (id, address);
-    }
+    private static Task<(string Id, string Address)> RunSleeper(LaunchedDaemon d, string bridge, List<string> started) =>
+        Sleepers.Run(d, bridge, started, "net:default");
 
-    private static async Task CleanUp(List<string> containers, string bridge)
-    {
-        foreach (var id in containers)
-            await Docker("rm", "-f", id);
-        await new Docker.NetworkAttacher().DeleteBridge(bridge);
-    }
+    private static Task CleanUp(List<string> containers, string bridge) => Sleepers.CleanUp(containers, bridge);
 
     [SkippableFact]
     public async Task Kill_restart_and_remove_containers()
