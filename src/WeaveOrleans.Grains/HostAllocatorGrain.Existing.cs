@@ -46,6 +46,12 @@ public sealed partial class HostAllocatorGrain
                 LogExistingRefused(what.Cidr, Short(what.Ident), error);
                 continue;
             }
+            // After an ordinary restart the state already says so; only what it had lost is news.
+            if (_engine.Lookup(what.Ident, null).Contains(cidr))
+            {
+                LogExistingKnown(what.Cidr, Short(what.Ident));
+                continue;
+            }
             // noErrorOnUnknown: before the ring exists the claim is answered at once and carried out when it does.
             var (_, answer) = Begin(id => _engine.Claim(id, what.Ident, cidr, what.IsContainer, noErrorOnUnknown: true, Now));
             claims.Add((what, answer.Task));
@@ -79,6 +85,9 @@ public sealed partial class HostAllocatorGrain
 
     [LoggerMessage(MsLogLevel.Information, "Reclaimed {Address} for {Ident}: it was in use on this host")]
     private partial void LogExistingClaimed(string address, string ident);
+
+    [LoggerMessage(MsLogLevel.Debug, "{Address} in use by {Ident} is already recorded")]
+    private partial void LogExistingKnown(string address, string ident);
 
     [LoggerMessage(MsLogLevel.Warning, "Could not reclaim {Address} in use by {Ident}: {Error}")]
     private partial void LogExistingRefused(string address, string ident, string error);
