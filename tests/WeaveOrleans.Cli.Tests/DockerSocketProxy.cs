@@ -131,6 +131,11 @@ internal sealed class DockerSocketProxy : IAsyncDisposable
         catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
         {
         }
+        lock (_gate)
+        {
+            _open.Remove(from);
+            _open.Remove(to);
+        }
         Close(from);
         Close(to);
     }

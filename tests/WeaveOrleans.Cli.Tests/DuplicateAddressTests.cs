@@ -49,7 +49,8 @@ public class DuplicateAddressTests
     public async Task A_container_restarted_while_the_event_stream_was_down_keeps_its_address()
     {
         TestDocker.SkipUnlessAvailable();
-        const int GraceSeconds = 6;
+        // Long enough for kill, cut, start, heal and the reconnect back-off (1 s, then 1.5 s) on a loaded machine.
+        const int GraceSeconds = 8;
         var grace = TimeSpan.FromSeconds(GraceSeconds);
         // The daemon (and the weave commands) reach Docker through a proxy the test can cut; Docker itself stays up.
         await using var proxy = DockerSocketProxy.Start(Endpoint!);
