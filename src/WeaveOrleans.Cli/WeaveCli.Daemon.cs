@@ -70,6 +70,8 @@ public sealed partial class WeaveCli
             var arguments = new List<string> { "--data-dir", settings.DataDirectory, "--gateway-port", settings.GatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture) };
             if (settings.DockerEndpoint is { } docker)
                 arguments.AddRange(["--docker-endpoint", docker]);
+            // The daemon claims back what is in use on this bridge at every start.
+            arguments.AddRange(["--bridge", settings.Bridge]);
             foreach (var o in passThrough)
                 if (parsed.GetValue(o) is { } value)
                     arguments.AddRange([o.Name, value]);
@@ -182,12 +184,16 @@ public sealed partial class WeaveCli
 
     private Command ResetCommand()
     {
-        var command = new Command("reset", "Hand this peer's ranges to the others, stop the daemon and delete its state (peer name, allocations).");
+        var command = new Command("reset", "Hand this peer's ranges to the others, stop the daemon, take this host's addresses off the bridge and delete its state (peer name, allocations).");
         var force = new Option<bool>("--force") { Description = "Go on even if the daemon cannot hand its ranges over" };
         command.Options.Add(force);
         command.SetAction(async (parsed, cancellation) =>
         {
             var settings = Settings(parsed);
+            var attacher = new Docker.NetworkAttacher();
+            // Checked before anything changes: a reset that cannot clear the bridge must not get halfway.
+            if (await ExposedAddresses(attacher, settings, cancellation) is { Count: > 0 } exposed && !Environment.IsPrivilegedProcess)
+                throw new CliException($"reset: taking {string.Join(' ', exposed)} off bridge '{settings.Bridge}' needs root");
             try
             {
                 var reply = await WithDaemon(settings, c => c.Shutdown(), cancellation);
@@ -197,18 +203,41 @@ public sealed partial class WeaveCli
             }
             catch (CliException e) when (parsed.GetValue(force) || DaemonProcess.RunningPid(settings.PidFile) is null)
             {
-                // Nothing to hand over when the daemon is not running; with --force, go on regardless.
+                // As Weave: a stopped peer with state cannot hand its ranges over, and deleting that state would
+                // orphan them; without any state there is nothing to hand over (already reset).
+                if (!parsed.GetValue(force) && StateFiles(settings).Any(p => File.Exists(p) || Directory.Exists(p)))
+                    throw new CliException("weave is not running, so its ranges cannot be handed to the other peers: launch it again before reset, or use --force to override");
                 _err.WriteLine($"weave: warning: {e.Message}");
             }
             await StopDaemon(settings, cancellation);
-            foreach (var file in new[] { "peername", "orleans-grains.db", "orleans-grains.db-wal", "orleans-grains.db-shm", "orleans-grains.db-journal", CliSettings.PidFileName })
-                TryDelete(Path.Combine(settings.DataDirectory, file));
-            var allocators = Path.Combine(settings.DataDirectory, "allocators");
-            if (Directory.Exists(allocators))
-                Directory.Delete(allocators, recursive: true);
+            // Only weave expose puts addresses on the bridge. Left there, they would be handed out again by the
+            // next ring (or claimed back by the next launch for an ident nobody uses any more).
+            foreach (var cidr in await ExposedAddresses(attacher, settings, cancellation) ?? [])
+                await NetworkCall(() => attacher.Hide(cidr, settings.Bridge, cancellation));
+            foreach (var path in StateFiles(settings))
+            {
+                if (Directory.Exists(path))
+                    Directory.Delete(path, recursive: true);
+                else
+                    TryDelete(path);
+            }
+            TryDelete(settings.PidFile);
             return 0;
         });
         return command;
+    }
+
+    /// <summary>What makes up a peer's state in the data directory (its name, its allocations): what reset deletes.</summary>
+    private static IEnumerable<string> StateFiles(CliSettings settings) =>
+        new[] { CliSettings.PeerNameFileName, "orleans-grains.db", "orleans-grains.db-wal", "orleans-grains.db-shm", "orleans-grains.db-journal", "allocators" }
+            .Select(name => Path.Combine(settings.DataDirectory, name));
+
+    /// <summary>The IPv4 addresses on this host's bridge; null when there is no bridge.</summary>
+    private static async Task<IReadOnlyList<string>?> ExposedAddresses(Docker.NetworkAttacher attacher, CliSettings settings, CancellationToken cancellation)
+    {
+        IReadOnlyList<string>? found = null;
+        await NetworkCall(async () => found = await attacher.HostAddressesIfPresent(settings.Bridge, cancellation));
+        return found;
     }
 
     private Command RmpeerCommand()

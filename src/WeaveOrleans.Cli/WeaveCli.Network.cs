@@ -109,13 +109,12 @@ public sealed partial class WeaveCli
         command.Arguments.Add(args);
         command.SetAction(async (parsed, cancellation) =>
         {
-            var all = parsed.GetValue(args) ?? [];
-            var (specs, container) = SplitContainer(all);
+            var (specs, container) = SplitContainer(parsed.GetValue(args) ?? []);
             var settings = Settings(parsed);
             using var docker = OpenDocker(settings);
             var info = await ResolveRunning(docker, settings, container, cancellation);
             using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
-            await Release(client, info.Id, specs, explicitDefault: all.Length > 1,
+            await Release(client, info.Id, specs,
                 remove => new NetworkAttacher().Detach(info.Pid, remove, cancellation: cancellation));
             return 0;
         });
@@ -150,12 +149,11 @@ public sealed partial class WeaveCli
         command.Arguments.Add(args);
         command.SetAction(async (parsed, cancellation) =>
         {
-            var texts = parsed.GetValue(args) ?? [];
-            var specs = AddressSpec.ParseAll(texts);
+            var specs = AddressSpec.ParseAll(parsed.GetValue(args) ?? []);
             var settings = Settings(parsed);
             using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
             var attacher = new NetworkAttacher();
-            await Release(client, ExposeIdent, specs, explicitDefault: texts.Length > 0, async remove =>
+            await Release(client, ExposeIdent, specs, async remove =>
             {
                 foreach (var cidr in remove)
                     await NetworkCall(() => attacher.Hide(cidr, settings.Bridge, cancellation));
@@ -213,9 +211,9 @@ public sealed partial class WeaveCli
     /// detach and hide: takes the addresses off the interface (<paramref name="unplug"/>), then frees in IPAM
     /// those IPAM recorded for the ident, and prints what was taken off.
     /// </summary>
-    private async Task Release(DaemonClient client, string ident, IReadOnlyList<AddressSpec> specs, bool explicitDefault, Func<List<string>, Task> unplug)
+    private async Task Release(DaemonClient client, string ident, IReadOnlyList<AddressSpec> specs, Func<List<string>, Task> unplug)
     {
-        var (remove, free) = await AddressesToRelease(client, ident, specs, explicitDefault);
+        var (remove, free) = await AddressesToRelease(client, ident, specs);
         // What is freed is always taken off too, so nothing taken off means nothing to free.
         if (remove.Count == 0)
             return;
@@ -226,9 +224,10 @@ public sealed partial class WeaveCli
 
     /// <summary>
     /// What detach/hide take away: <c>Remove</c> from the interface, <c>Free</c> in IPAM (only addresses IPAM
-    /// recorded for the ident). No arguments: all of the ident's addresses.
+    /// recorded for the ident). No arguments means net:default, as in Weave: the ident's addresses in the default
+    /// subnet only, so that a bare detach never frees what was claimed or allocated in another subnet.
     /// </summary>
-    private static async Task<(List<string> Remove, List<string> Free)> AddressesToRelease(DaemonClient client, string ident, IReadOnlyList<AddressSpec> specs, bool explicitDefault)
+    private static async Task<(List<string> Remove, List<string> Free)> AddressesToRelease(DaemonClient client, string ident, IReadOnlyList<AddressSpec> specs)
     {
         var owned = await client.Lookup(ident, null);
         var remove = new List<string>();
@@ -244,10 +243,6 @@ public sealed partial class WeaveCli
         {
             switch (spec.Kind)
             {
-                case AddressKind.DefaultSubnet when !explicitDefault:
-                    foreach (var a in owned)
-                        Add(a, true);
-                    break;
                 case AddressKind.DefaultSubnet:
                     var status = await client.Status();
                     foreach (var a in await client.Lookup(ident, status.DefaultSubnet))

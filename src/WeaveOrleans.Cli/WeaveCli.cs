@@ -38,10 +38,15 @@ public sealed partial class WeaveCli
     {
         args = SeparateRunArguments(args);
         var parsed = Root.Parse(args);
-        var helpAsked = args.Any(a => a is "--help" or "-h" or "-?");
-        if (parsed.Errors.Count > 0 && !helpAsked)
+        // Help wins over a missing argument of a known command (weave attach --help), never over a word that is
+        // not a command or argument (weave dns-add ... -h NAME: the parser drops its errors once it sees a help flag).
+        var helpAsked = args.TakeWhile(a => a != "--").Any(a => a is "--help" or "-h" or "-?");
+        var error = parsed.Errors.Count > 0 && !helpAsked ? parsed.Errors[0].Message
+            : parsed.UnmatchedTokens.Count > 0 ? $"Unrecognized command or argument '{parsed.UnmatchedTokens[0]}'."
+            : null;
+        if (error is not null)
         {
-            _err.WriteLine($"weave: {parsed.Errors[0].Message}");
+            _err.WriteLine($"weave: {error}");
             _err.WriteLine($"Try 'weave {string.Join(' ', CommandPath(parsed.CommandResult.Command))}--help'.");
             return 2;
         }

@@ -11,7 +11,8 @@ namespace WeaveOrleans.Docker;
 /// Feeds Docker's container events to this host's allocator grain: start → ContainerStarted,
 /// die → ContainerDied, destroy (podman: remove) → ContainerDestroyed. After every (re)subscription
 /// it lists the running containers and calls PruneOwned, so addresses of containers that went away
-/// while nobody was watching are released. When Docker is missing or goes away the service keeps
+/// while nobody was watching are released and containers Docker restarted meanwhile (their start event
+/// lost with the stream) no longer count as dead. When Docker is missing or goes away the service keeps
 /// retrying with back-off; it never stops the host.
 /// </summary>
 public sealed class DockerBridge : BackgroundService

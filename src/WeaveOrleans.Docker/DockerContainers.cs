@@ -45,6 +45,16 @@ public sealed class DockerContainers : IDisposable
         return list.Select(c => c.ID).ToArray();
     }
 
+    /// <summary>The running containers with their PIDs; one that stops between the listing and its inspection is left out.</summary>
+    public async Task<IReadOnlyList<ContainerInfo>> Running(CancellationToken cancellation = default)
+    {
+        var running = new List<ContainerInfo>();
+        foreach (var id in await RunningIds(cancellation))
+            if (await Resolve(id, cancellation) is { Running: true, Pid: > 0 } info)
+                running.Add(info);
+        return running;
+    }
+
     /// <summary>
     /// <c>weave run</c>: creates a container from <paramref name="image"/> running <paramref name="command"/>
     /// (the image's default when empty) with no Docker networking (network mode "none"; Weave attaches it),

@@ -243,6 +243,20 @@ public sealed partial class NetworkAttacher
         return (await HostAddressSet(ip, ifName, cancellation)).Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// The IPv4 addresses of host interface <paramref name="ifName"/>, or null when there is no such interface.
+    /// Reading needs no root, so callers can tell whether there is anything to change before they need it.
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> HostAddressesIfPresent(string ifName, CancellationToken cancellation = default)
+    {
+        var ip = FindIp();
+        CheckInterfaceName(ifName, nameof(ifName));
+        var show = await Run(ip, ["-o", "-4", "addr", "show", "dev", ifName], cancellation);
+        if (show.ExitCode != 0)
+            return IsNoSuchDevice(show) ? null : throw Failed($"listing addresses of '{ifName}'", show);
+        return ParseAddresses(show.Stdout).Order(StringComparer.Ordinal).ToList();
+    }
+
     private static async Task<HashSet<string>> HostAddressSet(string ip, string ifName, CancellationToken cancellation)
     {
         var show = await Run(ip, ["-o", "-4", "addr", "show", "dev", ifName], cancellation);
@@ -273,11 +287,17 @@ public sealed partial class NetworkAttacher
 
     private string Preflight()
     {
-        if (!OperatingSystem.IsLinux())
-            throw new PlatformNotSupportedException("attaching containers needs Linux network namespaces");
+        var ip = FindIp();
         var privileged = _options.IsPrivileged?.Invoke() ?? Environment.IsPrivilegedProcess;
         if (!privileged)
             throw new NetworkAttachException("changing container networking needs root (run as root or with CAP_NET_ADMIN and CAP_SYS_ADMIN)");
+        return ip;
+    }
+
+    private string FindIp()
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("attaching containers needs Linux network namespaces");
         return FindTool(_options.IpPath, "ip", "iproute2");
     }
 

@@ -21,4 +21,22 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<DockerBridge>();
         return services;
     }
+
+    /// <summary>
+    /// Registers <see cref="AddressReclaim"/>: the addresses in use on <paramref name="bridge"/> and its containers,
+    /// which the allocator claims before it serves anything. Uses Docker when <see cref="AddWeaveDocker"/> was called first.
+    /// </summary>
+    public static IServiceCollection AddWeaveAddressReclaim(this IServiceCollection services, string bridge)
+    {
+        services.TryAddSingleton(new AddressReclaimOptions { Bridge = bridge });
+        services.TryAddSingleton(new NetworkAttacher());
+        services.TryAddSingleton(sp => new AddressReclaim(
+            sp.GetRequiredService<AddressReclaimOptions>(),
+            sp.GetRequiredService<NetworkAttacher>(),
+            sp.GetService<DockerContainers>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AddressReclaim>>()));
+        services.TryAddSingleton<WeaveOrleans.Grains.IExistingAddressSource>(sp => sp.GetRequiredService<AddressReclaim>());
+        services.AddHostedService(sp => sp.GetRequiredService<AddressReclaim>());
+        return services;
+    }
 }

@@ -40,7 +40,10 @@ public interface IHostAllocatorGrain : IGrainWithStringKey
 
     Task ContainerDestroyed(string id);
 
-    /// <summary>Releases the addresses of containers not in <paramref name="running"/>; returns how many idents were released.</summary>
+    /// <summary>
+    /// Releases the addresses of containers not in <paramref name="running"/> and marks those in it alive (no pending
+    /// death); returns how many idents were released.
+    /// </summary>
     Task<int> PruneOwned(string[] running);
 
     /// <summary>A message from another peer (engine wire format).</summary>

@@ -44,6 +44,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
     private Exception? _storageFailure;
     private readonly IDockerStatusSource? _docker;
     private readonly RangeTransferLog _transfers = new(capacity: 50);
+    private readonly IExistingAddressSource? _existing;
 
     public HostAllocatorGrain(
         HostOptions options,
@@ -55,6 +56,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         IServiceProvider services)
     {
         _docker = services.GetService(typeof(IDockerStatusSource)) as IDockerStatusSource;
+        _existing = services.GetService(typeof(IExistingAddressSource)) as IExistingAddressSource;
         _options = options;
         _store = store;
         _messenger = messenger;
@@ -89,6 +91,8 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
             if (PeerName.TryParse(peer, out var name, out _))
                 _engine.PeerConnected(name, Now);
         await Flush();
+        // Not awaited: the search may wait for Docker, and status and everything else must answer meanwhile.
+        StartClaimingExisting();
 
         this.RegisterGrainTimer(OnTick, new GrainTimerCreationOptions(config.TickInterval, config.TickInterval) { Interleave = true });
         this.RegisterGrainTimer(OnGossip, new GrainTimerCreationOptions(_options.GossipInterval, _options.GossipInterval) { Interleave = true });
@@ -138,26 +142,33 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
                 return Task.FromResult(Failed(error));
             cidr = parsed;
         }
-        return RunRequest(id => _engine.Allocate(id, ident, cidr, isContainer, Now), cancellation);
+        return RunRequest(id => _engine.Allocate(id, ident, cidr, isContainer, Now), cancellation, afterExistingClaims: true);
     }
 
     public Task<IpamReply> Claim(string ident, string address, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default)
     {
         if (!Cidr.TryParse(address, out var cidr, out var error))
             return Task.FromResult(Failed(error));
-        return RunRequest(id => _engine.Claim(id, ident, cidr, isContainer, noErrorOnUnknown, Now), cancellation);
+        return RunRequest(id => _engine.Claim(id, ident, cidr, isContainer, noErrorOnUnknown, Now), cancellation, afterExistingClaims: true);
     }
 
     public Task<IpamReply> Prime(CancellationToken cancellation = default) =>
         RunRequest(id => _engine.Prime(id, Now), cancellation);
 
-    private async Task<IpamReply> RunRequest(Action<long> start, CancellationToken cancellation)
+    private async Task<IpamReply> RunRequest(Action<long> start, CancellationToken cancellation, bool afterExistingClaims = false)
     {
-        var id = ++_nextRequestId;
-        var answer = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _waiting[id] = answer;
-        start(id);
-        _ = Flush();
+        if (afterExistingClaims && !_existingClaims.Task.IsCompleted)
+        {
+            try
+            {
+                await _existingClaims.Task.WaitAsync(cancellation);
+            }
+            catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+            {
+                return new IpamReply(IpamReplyKind.Cancelled, Error: "cancelled while the addresses in use were being claimed");
+            }
+        }
+        var (id, answer) = Begin(start);
         if (!answer.Task.IsCompleted && cancellation.CanBeCanceled)
         {
             var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -168,6 +179,17 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
                 _ = Flush();
         }
         return ToReply(await answer.Task);
+    }
+
+    /// <summary>Starts an engine request whose answer comes as a completion; the flush that releases it is under way.</summary>
+    private (long Id, TaskCompletionSource<Outcome> Answer) Begin(Action<long> start)
+    {
+        var id = ++_nextRequestId;
+        var answer = new TaskCompletionSource<Outcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiting[id] = answer;
+        start(id);
+        _ = Flush();
+        return (id, answer);
     }
 
     // ---- synchronous engine calls ----
@@ -249,7 +271,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         return Task.FromResult(new IpamStatus(
             _options.HostKey,
             _options.Nickname,
-            status.Line,
+            ExistingClaimsStatus() ?? status.Line,
             status.Range.ToString(),
             status.RangeNumIPs.ToString(System.Globalization.CultureInfo.InvariantCulture),
             status.ActiveIPs,

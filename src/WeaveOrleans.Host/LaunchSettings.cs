@@ -22,7 +22,8 @@ public sealed record LaunchSettings(
     ListenerPlan Listeners,
     int SiloPort,
     int GatewayPort,
-    string? DockerEndpoint = null)
+    string? DockerEndpoint = null,
+    string Bridge = "weave")
 {
     /// <summary>Whether to follow Docker events at all (<c>--docker-endpoint none</c> turns it off).</summary>
     public bool Docker => !string.Equals(DockerEndpoint, "none", StringComparison.OrdinalIgnoreCase);
@@ -118,8 +119,14 @@ public sealed record LaunchSettings(
             ListenerPlan.Resolve(Get, dataDir),
             Get("siloport") is { } silo ? ParseInt("--silo-port", silo, 1, 65535) : 11111,
             Get("gatewayport") is { } gateway ? ParseInt("--gateway-port", gateway, 1, 65535) : 30000,
-            Get("dockerendpoint"));
+            Get("dockerendpoint"),
+            ParseBridge(Get("bridge") ?? "weave"));
     }
+
+    private static string ParseBridge(string text) =>
+        text.Length <= 15 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && !text.StartsWith('-')
+            ? text
+            : throw new LaunchException($"invalid --bridge \"{text}\": expected an interface name of at most 15 letters, digits, '-', '_' or '.'");
 
     private static string? EnvValue(IDictionary environment, string name) =>
         environment.Contains(name) ? environment[name] as string : null;

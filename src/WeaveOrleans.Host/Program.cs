@@ -104,6 +104,8 @@ namespace WeaveOrleans.Host
             // still runs and its status says so.
             if (settings.Docker)
                 builder.Services.AddWeaveDocker(o => o.Endpoint = settings.DockerEndpoint);
+            // Before anything is allocated, the addresses already in use on the bridge and its containers are claimed.
+            builder.Services.AddWeaveAddressReclaim(settings.Bridge);
 
             var app = builder.Build();
             var gate = new ListenerGate(plan);

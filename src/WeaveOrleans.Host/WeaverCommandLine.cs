@@ -41,13 +41,14 @@ public sealed class WeaverCommandLine
     public Option<string?> GossipInterval { get; } = new("--gossip-interval") { Description = "Seconds between periodic gossip rounds (default 30)" };
     public Option<string?> ContainerGrace { get; } = new("--container-grace") { Description = "Seconds a dead container keeps its addresses (default 30)" };
     public Option<string?> DockerEndpoint { get; } = new("--docker-endpoint") { Description = "Docker API to follow container events from (default $DOCKER_HOST, else unix:///var/run/docker.sock; 'none' to run without Docker)" };
+    public Option<string?> Bridge { get; } = new("--bridge") { Description = "The weave bridge: addresses on it and on the containers attached to it are claimed at start (default weave)" };
     public Argument<string[]> Peers { get; } = new("PEER") { Description = "Peers to connect to (host[:port])", Arity = ArgumentArity.ZeroOrMore };
 
     private IEnumerable<Option> Options =>
     [
         Config, Name, Nickname, Host, Port, HttpAddr, StatusAddr, MetricsAddr, DashboardAddr, DashboardUser, DashboardPassword, AllowedHosts, IpallocRange, IpallocInit, InitPeerCount,
         DefaultSubnet, Password, DataDir, Storage, StorageConnection, SiloPort, GatewayPort,
-        TickInterval, GossipInterval, ContainerGrace, DockerEndpoint,
+        TickInterval, GossipInterval, ContainerGrace, DockerEndpoint, Bridge,
     ];
 
     /// <summary>The options with the setting key each one maps to (the long name without dashes).</summary>

@@ -8,6 +8,9 @@ public class ArgumentErrorTests
     {
         { [], "a command is needed" },
         { ["frobnicate"], "Unrecognized command or argument 'frobnicate'" },
+        // A help flag does not turn an unknown verb into the global help (Weave scripts call dns-add ... -h NAME).
+        { ["dns-add", "10.0.0.1", "c1", "-h", "x.weave.local"], "Unrecognized command or argument 'dns-add'" },
+        { ["frobnicate", "--help"], "Unrecognized command or argument 'frobnicate'" },
         { ["attach"], "Required argument missing" },
         { ["attach", "net:10.0.0.1/24", "c1"], "has host bits set" },
         { ["attach", "c1", "net:default"], "a container name or ID is needed after the addresses" },

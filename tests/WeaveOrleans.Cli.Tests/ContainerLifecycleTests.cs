@@ -13,7 +13,6 @@ public class ContainerLifecycleTests
     private const int GraceSeconds = 3;
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(GraceSeconds);
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private static string? Endpoint => TestDocker.Endpoint;
 
@@ -35,57 +34,16 @@ public class ContainerLifecycleTests
     private static Task DockerOk(params string[] args) => TestDocker.Ok(args);
 
     /// <summary>The addresses <c>weave ps</c> shows for a container (empty when it is not listed).</summary>
-    private static async Task<string> Addresses(LaunchedDaemon d, string id)
-    {
-        var ps = await d.Run("ps");
-        Assert.True(ps.Code == 0, ps.Err);
-        var prefix = id[..12] + " ";
-        return ps.Out.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..] ?? "";
-    }
+    private static Task<string> Addresses(LaunchedDaemon d, string id) => d.PsAddresses(id);
 
-    /// <summary>Polls until <paramref name="done"/> holds; fails with <paramref name="what"/> at the deadline.</summary>
-    private static async Task<TimeSpan> Until(Func<Task<bool>> done, TimeSpan deadline, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await done())
-        {
-            Assert.True(clock.Elapsed < deadline, $"not within {deadline.TotalSeconds:0} s: {what}");
-            await Task.Delay(PollInterval);
-        }
-        return clock.Elapsed;
-    }
+    private static Task<TimeSpan> Until(Func<Task<bool>> done, TimeSpan deadline, string what) => Poll.Until(done, deadline, what);
 
-    /// <summary>Checks <paramref name="holds"/> again and again until <paramref name="span"/> has passed.</summary>
-    private static async Task Throughout(Func<Task<bool>> holds, TimeSpan span, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        do
-        {
-            Assert.True(await holds(), $"after {clock.Elapsed.TotalSeconds:0.0} s: {what}");
-            await Task.Delay(PollInterval);
-        }
-        while (clock.Elapsed < span);
-        Assert.True(await holds(), $"at the end: {what}");
-    }
+    private static Task Throughout(Func<Task<bool>> holds, TimeSpan span, string what) => Poll.Throughout(holds, span, what);
 
-    /// <summary><c>weave run</c> a busybox that sleeps; returns its ID and address.</summary>
-    private static async Task<(string Id, string Address)> RunSleeper(LaunchedDaemon d, string bridge, List<string> started)
-    {
-        var run = await d.RunContainer("--bridge", bridge, "net:default", "busybox:weave", "sleep", "600");
-        Assert.True(run.Code == 0, run.Err);
-        var id = run.Out.Trim();
-        started.Add(id);
-        var address = await Addresses(d, id);
-        Assert.False(address.Length == 0, $"weave ps does not list {id[..12]}");
-        return (id, address);
-    }
+    private static Task<(string Id, string Address)> RunSleeper(LaunchedDaemon d, string bridge, List<string> started) =>
+        Sleepers.Run(d, bridge, started, "net:default");
 
-    private static async Task CleanUp(List<string> containers, string bridge)
-    {
-        foreach (var id in containers)
-            await Docker("rm", "-f", id);
-        await new Docker.NetworkAttacher().DeleteBridge(bridge);
-    }
+    private static Task CleanUp(List<string> containers, string bridge) => Sleepers.CleanUp(containers, bridge);
 
     [SkippableFact]
     public async Task Kill_restart_and_remove_containers()

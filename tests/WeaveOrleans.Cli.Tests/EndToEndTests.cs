@@ -38,8 +38,8 @@ public sealed class LaunchedDaemon : IAsyncDisposable
     public int GatewayPort => int.Parse(Common[3], CultureInfo.InvariantCulture);
 
     /// <summary>The daemon's HTTP API through the data directory's socket, as the CLI reaches it.</summary>
-    public Task<DaemonClient> Connect() =>
-        DaemonClient.Connect(new CliSettings(Directory.FullName, GatewayPort, DockerEndpoint, "weave", TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(30));
+    public Task<DaemonClient> Connect(TimeSpan? responseTimeout = null) =>
+        DaemonClient.Connect(new CliSettings(Directory.FullName, GatewayPort, DockerEndpoint, "weave", TimeSpan.FromSeconds(30)), responseTimeout ?? TimeSpan.FromSeconds(30));
 
     public static Task<LaunchedDaemon> Start(string range, string? dockerEndpoint = null) => Start(range, dockerEndpoint, new DaemonLaunchOptions());
 
@@ -62,7 +62,9 @@ public sealed class LaunchedDaemon : IAsyncDisposable
         var dll = CliRunner.WeaverDll();
         if (!File.Exists(dll))
             throw new InvalidOperationException($"{dll} is not built");
-        var cli = new CliRunner(new Dictionary<string, string> { ["WEAVE_WEAVER"] = dll });
+        // A bridge of its own unless a command names one: reset and the launch-time reclaim look at the bridge,
+        // and a test must never touch one it did not make (such as a real "weave").
+        var cli = new CliRunner(new Dictionary<string, string> { ["WEAVE_WEAVER"] = dll, ["WEAVE_BRIDGE"] = TestDocker.NewBridge("wob") });
         var dir = System.IO.Directory.CreateTempSubdirectory("weave-cli-e2e-");
         string P() => CliRunner.FreePort().ToString(CultureInfo.InvariantCulture);
         var peerPort = options.PeerPort ?? CliRunner.FreePort();
@@ -92,6 +94,15 @@ public sealed class LaunchedDaemon : IAsyncDisposable
 
     /// <summary>For <c>weave run</c>, whose arguments after the image belong to the container: the options go first.</summary>
     public Task<(int Code, string Out, string Err)> RunContainer(params string[] args) => Cli.Run(["run", .. Common, .. args]);
+
+    /// <summary>The addresses <c>weave ps</c> shows for an ident (a container's first 12 ID characters, or e.g. weave:expose); empty when it is not listed.</summary>
+    public async Task<string> PsAddresses(string ident)
+    {
+        var ps = await Run("ps");
+        Assert.True(ps.Code == 0, ps.Err);
+        var prefix = (ident.Length > 12 && !ident.Contains(':') ? ident[..12] : ident) + " ";
+        return ps.Out.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..] ?? "";
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -218,6 +229,31 @@ public class EndToEndTests
         var (code, _, err) = await foreground.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(code == 0, err);
         Assert.False(File.Exists(d.PidFile));
+    }
+
+    [Fact]
+    public async Task Reset_of_a_peer_that_is_not_running_is_refused_without_force()
+    {
+        await using var d = await LaunchedDaemon.Start("10.239.0.0/24");
+        var prime = await d.Run("prime");
+        Assert.True(prime.Code == 0, prime.Err);
+        var stop = await d.Run("stop");
+        Assert.True(stop.Code == 0, stop.Err);
+
+        // Its ranges would be orphaned: nobody is told they are free.
+        var refused = await d.Run("reset");
+        Assert.Equal(1, refused.Code);
+        Assert.StartsWith("weave: weave is not running", refused.Err, StringComparison.Ordinal);
+        Assert.Single(refused.Err.TrimEnd('\n').Split('\n'));
+        Assert.NotNull(d.PeerName);
+
+        var forced = await d.Run("reset", "--force");
+        Assert.True(forced.Code == 0, forced.Err);
+        Assert.Null(d.PeerName);
+
+        // Nothing left to orphan: a second reset has nothing to refuse.
+        var again = await d.Run("reset");
+        Assert.True(again.Code == 0, again.Err);
     }
 
     [SkippableFact]

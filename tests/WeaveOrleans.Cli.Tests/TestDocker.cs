@@ -21,11 +21,12 @@ internal static class TestDocker
     public static string NewBridge(string prefix) => prefix + Random.Shared.Next(0x10000).ToString("x4", CultureInfo.InvariantCulture);
 
     /// <summary>Runs <c>docker -H endpoint ARGS</c>; returns the exit code and what it printed.</summary>
-    public static async Task<(int Code, string Out, string Err)> Run(params string[] args)
+    public static Task<(int Code, string Out, string Err)> Run(params string[] args) => Exec("docker", ["-H", Endpoint!, .. args]);
+
+    /// <summary>Runs a program with an argument list; returns the exit code and what it printed.</summary>
+    public static async Task<(int Code, string Out, string Err)> Exec(string program, params string[] args)
     {
-        var psi = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.ArgumentList.Add("-H");
-        psi.ArgumentList.Add(Endpoint!);
+        var psi = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args)
             psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -26,7 +26,7 @@ public sealed class CommandLineTests : IDisposable
             "--name", "02:aa:bb:cc:dd:ee", "--nickname", "n1", "--iprange", "10.9.0.0/16",
             "--ipalloc-default-subnet", "10.9.1.0/24", "-initpeercount", "3", "--port", "7000",
             "--http-addr", "127.0.0.1:7001", "--status-addr", "127.0.0.1:7002", "--data-dir", _dir,
-            "--silo-port", "7003", "--gateway-port", "7004", "10.0.0.2", "10.0.0.3:7777"]);
+            "--silo-port", "7003", "--gateway-port", "7004", "--bridge", "weave2", "10.0.0.2", "10.0.0.3:7777"]);
         Assert.Equal("02:aa:bb:cc:dd:ee", s.Host.PeerName.ToString());
         Assert.Equal("10.9.0.0/16", s.Host.Range.ToString());
         Assert.Equal("10.9.1.0/24", s.Host.DefaultSubnet.ToString());
@@ -35,6 +35,8 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(7000, s.Host.ListenPort);
         Assert.Equal((7003, 7004), (s.SiloPort, s.GatewayPort));
         Assert.Equal("weave-02aabbccddee", s.ClusterId);
+        Assert.Equal("weave2", s.Bridge);
+        Assert.Equal("weave", Resolve(["--data-dir", _dir]).Bridge);
         Assert.Equal("consensus (quorum 2)", s.Host.ToAllocatorConfig().Init.ToString());
     }
 
@@ -73,6 +75,7 @@ public sealed class CommandLineTests : IDisposable
     [InlineData("-initpeercount", "zero", "-initpeercount")]
     [InlineData("--storage", "mysql", "--storage")]
     [InlineData("--http-addr", "localhost", "--http-addr")]
+    [InlineData("--bridge", "a-bridge-name-too-long", "--bridge")]
     public void Bad_input_is_one_clear_message(string flag, string value, string expected)
     {
         var e = Assert.Throws<LaunchException>(() => Resolve([flag, value, "--data-dir", _dir]));

@@ -24,9 +24,15 @@ public sealed partial class Allocator
         CancelFor(id, "container destroyed");
     }
 
-    /// <summary>At start-up: releases the addresses of every container that is not running any more. Returns how many idents were released.</summary>
+    /// <summary>
+    /// Whenever the list of running containers is fresh (at start-up and after every reconnect to Docker): releases the
+    /// addresses of every container that is not running any more, and takes back the pending death of every one that
+    /// is (it was restarted while its start event could not be heard). Returns how many idents were released.
+    /// </summary>
     public int PruneOwned(IReadOnlySet<string> runningContainers)
     {
+        foreach (var id in runningContainers)
+            _dead.Remove(id);
         var gone = _owned.Where(kv => kv.Value.IsContainer && !runningContainers.Contains(kv.Key)).Select(kv => kv.Key).ToList();
         foreach (var id in gone)
         {

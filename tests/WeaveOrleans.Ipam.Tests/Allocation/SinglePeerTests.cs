@@ -115,6 +115,17 @@ public class SinglePeerTests
     }
 
     [Fact]
+    public void Prune_marks_the_running_containers_alive_again()
+    {
+        // Died, then restarted while nobody was watching: the prune after a reconnect is the only word that it runs.
+        var address = _net.Address(_p, _net.Allocate(_p, "restarted"));
+        _p.Allocator.ContainerDied("restarted", _net.Now);
+        Assert.Equal(0, _p.Allocator.PruneOwned(new HashSet<string> { "restarted" }));
+        _net.Tick(TimeSpan.FromSeconds(90));
+        Assert.Equal([address], _p.Allocator.Lookup("restarted").Select(c => c.ToString()));
+    }
+
+    [Fact]
     public void A_subnet_outside_the_range_is_refused_with_the_reference_message() =>
         Assert.Equal("range 192.168.0.0/24 out of bounds: 10.0.3.0/26",
             Assert.IsType<Outcome.Failed>(_net.Answer(_p, _net.Allocate(_p, "x", "192.168.0.0/24"))).Message);
