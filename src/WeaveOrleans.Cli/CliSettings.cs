@@ -14,6 +14,21 @@ public sealed record CliSettings(string DataDirectory, int GatewayPort, string? 
     public string PeerNameFile => Path.Combine(DataDirectory, PeerNameFileName);
     public string PidFile => Path.Combine(DataDirectory, PidFileName);
     public string LogFile => Path.Combine(DataDirectory, LogFileName);
+    public string SupervisorPidFile => Path.Combine(DataDirectory, "weave-supervisor.pid");
+
+    /// <summary>The PID in the daemon's PID file (alive or not); null when there is none.</summary>
+    public int? ReadPid()
+    {
+        try
+        {
+            return File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
     public string SocketPath => Grains.DataDirectoryLayout.SocketPath(DataDirectory);
 
     public static string DefaultDataDirectory() =>

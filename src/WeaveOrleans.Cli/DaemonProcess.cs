@@ -7,7 +7,7 @@ namespace WeaveOrleans.Cli;
 /// <summary>Finding, starting and stopping the weaver daemon process; its PID lives in &lt;data-dir&gt;/weaver.pid.</summary>
 public static partial class DaemonProcess
 {
-    private const int SigTerm = 15;
+    internal const int SigTerm = 15;
     private const int SigKill = 9;
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
@@ -144,6 +144,11 @@ public static partial class DaemonProcess
             return false;
         }
     }
+
+    internal static void Signal(int pid, int signal) => SysKill(pid, signal);
+
+    /// <summary>The command that runs this CLI again, as a program and its leading arguments (the supervisor runs as <c>weave supervise</c>).</summary>
+    public static (string Program, string[] Arguments) Self() => (DotnetHost(), [typeof(DaemonProcess).Assembly.Location]);
 
     /// <summary>Sends SIGTERM and waits up to <paramref name="grace"/>; then SIGKILL. Returns whether SIGKILL was needed.</summary>
     public static async Task<bool> Stop(int pid, TimeSpan grace, CancellationToken cancellation = default)

@@ -34,11 +34,13 @@ public sealed partial class WeaveCli
         var tick = new Option<string?>("--tick-interval") { Description = "Seconds between allocator ticks (default 5)" };
         var gossip = new Option<string?>("--gossip-interval") { Description = "Seconds between periodic gossip rounds (default 30)" };
         var foreground = new Option<bool>("--foreground") { Description = "Run the daemon in the foreground and wait for it" };
+        var noRestart = new Option<bool>("--no-restart") { Description = "Do not start the daemon again when it dies (by default a supervisor restarts it after a crash or kill, not after weave stop)" };
         var passThrough = new[] { range, init, initPeerCount, defaultSubnet, name, nickname, password, port, httpAddr, statusAddr, metricsAddr, dashboardAddr, dashboardPassword, dashboardUser, allowedHosts, siloPort, config, grace, tick, gossip };
         command.Arguments.Add(peers);
         foreach (var o in passThrough)
             command.Options.Add(o);
         command.Options.Add(foreground);
+        command.Options.Add(noRestart);
         command.SetAction(async (parsed, cancellation) =>
         {
             var settings = Settings(parsed);
@@ -59,7 +61,7 @@ public sealed partial class WeaveCli
                 _err.WriteLine($"weave: warning: {what}");
             }
 
-            if (DaemonProcess.RunningPid(settings.PidFile) is { } running)
+            if ((DaemonProcess.RunningPid(settings.PidFile) ?? DaemonProcess.RunningPid(settings.SupervisorPidFile)) is { } running)
             {
                 _out.WriteLine($"weave is already running (peer {settings.ReadPeerName() ?? "unknown"}, PID {running})");
                 return 0;
@@ -94,8 +96,17 @@ public sealed partial class WeaveCli
                 return fg.ExitCode;
             }
 
-            using var process = DaemonProcess.StartDetached(program, [.. leading, .. arguments], settings.LogFile);
-            DaemonProcess.WritePid(settings.PidFile, process.Id);
+            if (parsed.GetValue(noRestart))
+            {
+                using var alone = DaemonProcess.StartDetached(program, [.. leading, .. arguments], settings.LogFile);
+                DaemonProcess.WritePid(settings.PidFile, alone.Id);
+                _out.WriteLine(await WaitUntilServing(settings, alone, cancellation));
+                return 0;
+            }
+            // The supervisor runs the daemon and starts it again if it dies; the daemon writes its own PID file.
+            var (self, selfArgs) = DaemonProcess.Self();
+            using var process = DaemonProcess.StartDetached(self,
+                [.. selfArgs, "supervise", "--data-dir", settings.DataDirectory, "--", program, .. leading, .. arguments], settings.LogFile);
             var peerName = await WaitUntilServing(settings, process, cancellation);
             _out.WriteLine(peerName);
             return 0;
@@ -170,15 +181,20 @@ public sealed partial class WeaveCli
 
     private async Task<bool> StopDaemon(CliSettings settings, CancellationToken cancellation)
     {
-        if (DaemonProcess.RunningPid(settings.PidFile) is not { } pid)
+        var daemon = DaemonProcess.RunningPid(settings.PidFile);
+        var supervisor = DaemonProcess.RunningPid(settings.SupervisorPidFile);
+        if (daemon is null && supervisor is null)
         {
             TryDelete(settings.PidFile);
             _err.WriteLine("weave is not running");
             return false;
         }
-        if (await DaemonProcess.Stop(pid, StopGrace, cancellation))
-            _err.WriteLine($"weave: the daemon (PID {pid}) ignored SIGTERM for {StopGrace.TotalSeconds:0} s and was killed");
+        // The supervisor first, so that it does not take the daemon's exit for a crash; it passes SIGTERM on.
+        foreach (var pid in new[] { supervisor, daemon }.OfType<int>())
+            if (await DaemonProcess.Stop(pid, StopGrace, cancellation))
+                _err.WriteLine($"weave: PID {pid} ignored SIGTERM for {StopGrace.TotalSeconds:0} s and was killed");
         TryDelete(settings.PidFile);
+        TryDelete(settings.SupervisorPidFile);
         return true;
     }
 

@@ -148,6 +148,7 @@ public sealed partial class WeaveCli
             root.Options.Add(o);
         root.Subcommands.Add(LaunchCommand());
         root.Subcommands.Add(StopCommand());
+        root.Subcommands.Add(SuperviseCommand());
         root.Subcommands.Add(ResetCommand());
         root.Subcommands.Add(RmpeerCommand());
         root.Subcommands.Add(PrimeCommand());

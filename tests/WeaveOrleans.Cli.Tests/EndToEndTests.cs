@@ -90,6 +90,21 @@ public sealed class LaunchedDaemon : IAsyncDisposable
 
     public string PidFile => Path.Combine(Directory.FullName, "weaver.pid");
 
+    /// <summary>Where the supervisor of <c>weave launch</c> (which restarts a daemon that dies) keeps its PID.</summary>
+    public string SupervisorPidFile => Path.Combine(Directory.FullName, "weave-supervisor.pid");
+
+    private static void KillQuietly(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            p.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+        }
+    }
+
     public Task<(int Code, string Out, string Err)> Run(params string[] args) => Cli.Run([.. args, .. Common]);
 
     /// <summary>For <c>weave run</c>, whose arguments after the image belong to the container: the options go first.</summary>
@@ -108,18 +123,9 @@ public sealed class LaunchedDaemon : IAsyncDisposable
     {
         await Run("stop");
         // Whatever happened, no daemon outlives the test.
-        var pidFile = Path.Combine(Directory.FullName, "weaver.pid");
-        if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
-        {
-            try
-            {
-                using var p = Process.GetProcessById(pid);
-                p.Kill(entireProcessTree: true);
-            }
-            catch (ArgumentException)
-            {
-            }
-        }
+        foreach (var pidFile in new[] { SupervisorPidFile, PidFile })
+            if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid))
+                KillQuietly(pid);
         try
         {
             Directory.Delete(recursive: true);

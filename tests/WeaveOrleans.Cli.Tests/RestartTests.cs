@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace WeaveOrleans.Cli.Tests;
+
+/// <summary>
+/// Weave's restart policy (its test 090): a daemon started with <c>weave launch</c> that is killed
+/// comes back on the same data directory with what it had; <c>weave stop</c> stops it for good;
+/// <c>--no-restart</c> leaves nothing behind to restart it.
+/// </summary>
+public sealed class RestartTests
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
+
+    private static int Pid(string file) => int.Parse(File.ReadAllText(file).Trim(), CultureInfo.InvariantCulture);
+
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
+    public async Task A_killed_daemon_is_started_again_with_its_allocations_and_weave_stop_ends_it_for_good()
+    {
+        await using var d = await LaunchedDaemon.Start("10.229.0.0/24");
+        string held;
+        using (var client = await d.Connect())
+        {
+            var reply = await client.Allocate("pre-kill", null, isContainer: false);
+            Assert.True(reply.IsOk, reply.Error);
+            held = reply.Address!;
+        }
+        var first = Pid(d.PidFile);
+        var supervisor = Pid(d.SupervisorPidFile);
+        Assert.NotEqual(first, supervisor);
+
+        Process.GetProcessById(first).Kill();
+        await Poll.Until(async () => File.Exists(d.PidFile) && Pid(d.PidFile) != first && (await d.Run("status")).Code == 0,
+            Deadline, "the supervisor starts the killed daemon again and it serves");
+        Assert.False(Alive(first));
+        Assert.Equal(held, (await d.PsAddresses("pre-kill")).Trim());
+        Assert.Contains("exited with code 137", File.ReadAllText(Path.Combine(d.Directory.FullName, "weaver.log")), StringComparison.Ordinal);
+
+        var second = Pid(d.PidFile);
+        var stop = await d.Run("stop");
+        Assert.True(stop.Code == 0, stop.Err);
+        Assert.False(Alive(second), "weave stop left the daemon running");
+        Assert.False(Alive(supervisor), "weave stop left the supervisor running, which would start the daemon again");
+        Assert.False(File.Exists(d.SupervisorPidFile));
+        Assert.Equal(1, (await d.Run("status")).Code);
+    }
+
+    [Fact]
+    public async Task With_no_restart_nothing_watches_the_daemon()
+    {
+        await using var d = await LaunchedDaemon.Start("10.228.0.0/24", null, new DaemonLaunchOptions { ExtraLaunchArgs = ["--no-restart"] });
+        Assert.False(File.Exists(d.SupervisorPidFile), "a supervisor was started although --no-restart was given");
+        var pid = Pid(d.PidFile);
+        using (var daemon = Process.GetProcessById(pid))
+        {
+            // Its parent is the launching shell's exec, not a supervisor: nothing of ours waits on it.
+            daemon.Kill();
+            daemon.WaitForExit(10_000);
+        }
+        Assert.Equal(1, (await d.Run("status")).Code);
+    }
+}
