@@ -58,6 +58,7 @@ namespace WeaveOrleans.Host
                 c.SingleLine = true;
                 c.TimestampFormat = "HH:mm:ss.fff ";
             });
+            builder.Logging.SetMinimumLevel(settings.LogLevel);
             builder.Logging.AddFilter("Orleans", LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
             builder.Logging.AddFilter("Polly", LogLevel.Warning);
@@ -95,11 +96,13 @@ namespace WeaveOrleans.Host
                         ListenEndPoint = new IPEndPoint(IPAddress.Parse(options.ListenHost), options.ListenPort),
                         Nickname = options.Nickname,
                         Password = options.Password,
+                        PeerDiscovery = options.PeerDiscovery,
                     },
                     logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger<TcpPeerTransport>()));
             });
 
             builder.Services.AddSingleton<IGossipMetricsSource, GossipMetricsSource>();
+            builder.Services.AddSingleton<IPeerRouter, PeerRouter>();
             // Docker events release the addresses of containers that die; without Docker the daemon
             // still runs and its status says so.
             if (settings.Docker)
