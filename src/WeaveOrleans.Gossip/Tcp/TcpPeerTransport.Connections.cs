@@ -58,6 +58,24 @@ public sealed partial class TcpPeerTransport
 
     private async Task DialLoopAsync(string hostPort, DialTarget target, CancellationToken ct)
     {
+        Interlocked.Increment(ref _dialLoops);
+        try
+        {
+            await DialUntilForgottenAsync(hostPort, target, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _dialLoops);
+        }
+    }
+
+    private int _dialLoops;
+
+    /// <summary>Dial loops running now (one per target; a forgotten target's loop ends at its next turn).</summary>
+    internal int DialLoops => Volatile.Read(ref _dialLoops);
+
+    private async Task DialUntilForgottenAsync(string hostPort, DialTarget target, CancellationToken ct)
+    {
         PeerAddress.TryParse(hostPort, out var address);
         var backoff = new ReconnectBackoff(_options.InitialBackoff, _options.MaxBackoff, _random);
         var failedBefore = false;
