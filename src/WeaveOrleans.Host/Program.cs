@@ -8,6 +8,13 @@ using WeaveOrleans.Host.Gossip;
 using WeaveOrleans.Host.Listeners;
 using WeaveOrleans.HttpApi;
 
+// Weave's router prints "weave <version>"; the parser's own --version would add the commit hash.
+if (args is ["--version"])
+{
+    Console.WriteLine($"weave {WeaveVersion.Current}");
+    return 0;
+}
+
 var cli = new WeaverCommandLine();
 var parsed = cli.Root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -16,7 +23,7 @@ if (parsed.Errors.Count > 0)
     return 2;
 }
 if (parsed.Action is not null)
-    return await parsed.InvokeAsync(); // --help, --version
+    return await parsed.InvokeAsync(); // --help
 
 LaunchSettings settings;
 try
