@@ -98,6 +98,25 @@ public sealed class DaemonClient : IDisposable
             ?? throw new CliException("the daemon sent an empty status");
     }
 
+    /// <summary>A text route (<c>/status</c> and its sub-routes): the status code and the body.</summary>
+    public async Task<(HttpStatusCode Code, string Body)> GetText(string path, CancellationToken cancellation = default)
+    {
+        using var reply = await _http.GetAsync(path, cancellation);
+        return (reply.StatusCode, await reply.Content.ReadAsStringAsync(cancellation));
+    }
+
+    /// <summary>A POST with a form body, as Weave's script and Go client send <c>/connect</c> and <c>/forget</c>; throws with the daemon's reason unless 2xx.</summary>
+    public async Task PostForm(string path, IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellation = default)
+    {
+        using var content = new FormUrlEncodedContent(form);
+        using var reply = await _http.PostAsync(path, content, cancellation);
+        if (!reply.IsSuccessStatusCode)
+        {
+            var body = (await reply.Content.ReadAsStringAsync(cancellation)).Trim();
+            throw new CliException(body.Length > 0 ? body : $"the daemon answered {(int)reply.StatusCode}");
+        }
+    }
+
     public Task<IpamReply> Allocate(string ident, string? subnet, bool isContainer, CancellationToken cancellation = default) =>
         Call(HttpMethod.Post, IpPath(ident, subnet) + Flags(("check-alive", isContainer)), cancellation, addressInBody: true);
 

@@ -33,14 +33,17 @@ public sealed partial class WeaveCli
         var grace = new Option<string?>("--container-grace") { Description = "Seconds a dead container keeps its addresses (default 30)" };
         var tick = new Option<string?>("--tick-interval") { Description = "Seconds between allocator ticks (default 5)" };
         var gossip = new Option<string?>("--gossip-interval") { Description = "Seconds between periodic gossip rounds (default 30)" };
+        var logLevel = new Option<string?>("--log-level") { Description = "debug | info | warning | error (default info)" };
         var foreground = new Option<bool>("--foreground") { Description = "Run the daemon in the foreground and wait for it" };
         var noRestart = new Option<bool>("--no-restart") { Description = "Do not start the daemon again when it dies (by default a supervisor restarts it after a crash or kill, not after weave stop)" };
-        var passThrough = new[] { range, init, initPeerCount, defaultSubnet, name, nickname, password, port, httpAddr, statusAddr, metricsAddr, dashboardAddr, dashboardPassword, dashboardUser, allowedHosts, siloPort, config, grace, tick, gossip };
+        var noDiscovery = new Option<bool>("--no-discovery") { Description = "Dial only the peers given (launch, connect), never addresses learned from peers" };
+        var passThrough = new[] { range, init, initPeerCount, defaultSubnet, name, nickname, password, port, httpAddr, statusAddr, metricsAddr, dashboardAddr, dashboardPassword, dashboardUser, allowedHosts, siloPort, config, grace, tick, gossip, logLevel };
         command.Arguments.Add(peers);
         foreach (var o in passThrough)
             command.Options.Add(o);
         command.Options.Add(foreground);
         command.Options.Add(noRestart);
+        command.Options.Add(noDiscovery);
         command.SetAction(async (parsed, cancellation) =>
         {
             var settings = Settings(parsed);
@@ -77,6 +80,8 @@ public sealed partial class WeaveCli
             foreach (var o in passThrough)
                 if (parsed.GetValue(o) is { } value)
                     arguments.AddRange([o.Name, value]);
+            if (parsed.GetValue(noDiscovery))
+                arguments.Add("--no-discovery");
             arguments.AddRange(peerArgs);
 
             var (program, leading) = DaemonProcess.Locate(_env);
@@ -321,15 +326,9 @@ public sealed partial class WeaveCli
 
     private Command StatusCommand()
     {
-        var command = new Command("status", "Show the daemon's IPAM status.");
-        command.SetAction(async (parsed, cancellation) =>
-        {
-            var settings = Settings(parsed);
-            var s = await WithDaemon(settings, c => c.Status(), cancellation);
-            foreach (var line in FormatStatus(s))
-                _out.WriteLine(line);
-            return 0;
-        });
+        var command = new Command("status", "Show the daemon's status (Weave's /status text, framed by empty lines).");
+        command.SetAction((parsed, cancellation) => PrintStatusText(parsed, "status", framed: true, cancellation));
+        AddRouterStatusCommands(command);
         var ipam = new Command("ipam", "Show which peer owns which part of the range (one line per peer).");
         ipam.SetAction(async (parsed, cancellation) =>
         {
@@ -341,28 +340,6 @@ public sealed partial class WeaveCli
         });
         command.Subcommands.Add(ipam);
         return command;
-    }
-
-    internal static IEnumerable<string> FormatStatus(IpamStatus s)
-    {
-        static string Row(string key, string value) => $"{key,15}: {value}";
-        yield return Row("Name", $"{s.PeerName}({s.Nickname})");
-        yield return Row("Status", s.Line);
-        yield return Row("Range", string.IsNullOrEmpty(s.RangeNumIPs) ? s.Range : $"{s.Range} ({s.RangeNumIPs} IPs)");
-        yield return Row("DefaultSubnet", s.DefaultSubnet);
-        yield return Row("Active IPs", s.ActiveIPs.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        yield return Row("Encryption", s.PeerSecurity);
-        if (s.Paxos is { } p)
-            yield return Row("Consensus", $"{(p.Elector ? "elector" : "observer")}, quorum {p.Quorum}, known {p.KnownNodes}");
-        yield return Row("Connections", s.ConnectedPeers.Length == 0
-            ? "0"
-            : $"{s.ConnectedPeers.Length} ({string.Join(", ", s.ConnectedPeers)})");
-        if (s.Docker is { } docker)
-            yield return Row("Docker", docker);
-        if (s.UnreachablePeers > 0)
-            yield return Row("Unreachable", $"{s.UnreachablePeers} peers ({s.UnreachablePercentage:0.#}% of the range)");
-        if (s.LastMergeError is { } merge)
-            yield return Row("Merge error", $"{merge} ({s.RejectedMerges} refused)");
     }
 
     private Command PsCommand()

@@ -153,6 +153,9 @@ public sealed partial class WeaveCli
         root.Subcommands.Add(RmpeerCommand());
         root.Subcommands.Add(PrimeCommand());
         root.Subcommands.Add(StatusCommand());
+        root.Subcommands.Add(ConnectCommand());
+        root.Subcommands.Add(ForgetCommand());
+        root.Subcommands.Add(VersionCommand());
         root.Subcommands.Add(PsCommand());
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(StartCommand());

@@ -31,6 +31,15 @@ public interface IPeerTransport : IAsyncDisposable
     /// </summary>
     void ConnectLearned(string hostPort);
 
+    /// <summary>
+    /// Stops dialling <paramref name="hostPort"/>; a connection that is up stays up until it drops
+    /// (as in Weave). False when it was no target.
+    /// </summary>
+    bool Forget(string hostPort);
+
+    /// <summary>Connections and not-connected dial targets, one entry each (Weave's connection list).</summary>
+    IReadOnlyList<ConnectionEntry> ConnectionList { get; }
+
     /// <summary>Queues a payload for one directly connected peer; false when there is no such connection.</summary>
     bool Send(PeerName to, ReadOnlyMemory<byte> payload);
 

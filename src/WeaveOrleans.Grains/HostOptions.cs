@@ -26,6 +26,9 @@ public sealed record HostOptions
     /// <summary>Peers named at launch (used for the consensus quorum when no count is given).</summary>
     public IReadOnlyList<string> Peers { get; init; } = [];
 
+    /// <summary>Whether to dial addresses learned from peers (Weave's <c>--no-discovery</c> turns this off).</summary>
+    public bool PeerDiscovery { get; init; } = true;
+
     /// <summary>-initpeercount.</summary>
     public int? InitPeerCount { get; init; }
 

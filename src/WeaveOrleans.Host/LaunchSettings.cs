@@ -3,6 +3,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using WeaveOrleans.Host.Gossip;
 using WeaveOrleans.Host.Listeners;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Peers;
@@ -23,7 +25,8 @@ public sealed record LaunchSettings(
     int SiloPort,
     int GatewayPort,
     string? DockerEndpoint = null,
-    string Bridge = "weave")
+    string Bridge = "weave",
+    LogLevel LogLevel = LogLevel.Information)
 {
     /// <summary>Whether to follow Docker events at all (<c>--docker-endpoint none</c> turns it off).</summary>
     public bool Docker => !string.Equals(DockerEndpoint, "none", StringComparison.OrdinalIgnoreCase);
@@ -60,6 +63,8 @@ public sealed record LaunchSettings(
         foreach (var (option, key) in cli.Keyed())
             if (parsed.GetValue(option) is { } value)
                 settings[key] = value;
+        if (parsed.GetValue(cli.NoDiscovery))
+            settings["nodiscovery"] = "true";
         var cliPeers = parsed.GetValue(cli.Peers) ?? [];
         if (cliPeers.FirstOrDefault(p => p.StartsWith('-')) is { } unknown)
             throw new LaunchException($"unrecognized option \"{unknown}\" (see --help)");
@@ -86,6 +91,13 @@ public sealed record LaunchSettings(
             throw new LaunchException($"invalid --host \"{listenHost}\": expected an IP address");
 
         var normalizedPeers = peers.Select(p => NormalizePeer(p)).ToList();
+        // Weave's restart takes the peers stored by connect and forget; so does --resume here, and so
+        // does a start that names no peers at all (a restart by hand or by a supervisor).
+        var resume = parsed.GetValue(cli.Resume);
+        if (resume && normalizedPeers.Count > 0)
+            throw new LaunchException("you must not give peers together with --resume");
+        if (normalizedPeers.Count == 0 && TargetsFile.Load(dataDir) is { } stored)
+            normalizedPeers = [.. stored];
         var host = new HostOptions
         {
             PeerName = Get("name") is { } name ? ParsePeerName(name) : PeerNameFile.LoadOrCreate(dataDir),
@@ -104,6 +116,7 @@ public sealed record LaunchSettings(
             Password = Get("password"),
             ListenHost = listenHost,
             ListenPort = Get("port") is { } port ? ParseInt("--port", port, 1, 65535) : DefaultPeerPort,
+            PeerDiscovery = !Flag("--no-discovery", Get("nodiscovery")),
         };
         try
         {
@@ -120,13 +133,31 @@ public sealed record LaunchSettings(
             Get("siloport") is { } silo ? ParseInt("--silo-port", silo, 1, 65535) : 11111,
             Get("gatewayport") is { } gateway ? ParseInt("--gateway-port", gateway, 1, 65535) : 30000,
             Get("dockerendpoint"),
-            ParseBridge(Get("bridge") ?? "weave"));
+            ParseBridge(Get("bridge") ?? "weave"),
+            ParseLogLevel(Get("loglevel")));
     }
 
     private static string ParseBridge(string text) =>
         text.Length <= 15 && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') && !text.StartsWith('-')
             ? text
             : throw new LaunchException($"invalid --bridge \"{text}\": expected an interface name of at most 15 letters, digits, '-', '_' or '.'");
+
+    private static bool Flag(string flag, string? text) =>
+        text is null ? false
+        : bool.TryParse(text, out var value) ? value
+        : throw new LaunchException($"invalid {flag} \"{text}\": expected true or false");
+
+    /// <summary>Weave's --log-level words (logrus', ignoring case).</summary>
+    public static LogLevel ParseLogLevel(string? text) => text?.ToLowerInvariant() switch
+    {
+        null or "info" => LogLevel.Information,
+        "debug" => LogLevel.Debug,
+        "trace" => LogLevel.Trace,
+        "warn" or "warning" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        "fatal" or "panic" => LogLevel.Critical,
+        _ => throw new LaunchException($"invalid --log-level \"{text}\": expected debug, info, warning or error"),
+    };
 
     private static string? EnvValue(IDictionary environment, string name) =>
         environment.Contains(name) ? environment[name] as string : null;

@@ -8,6 +8,13 @@ using WeaveOrleans.Host.Gossip;
 using WeaveOrleans.Host.Listeners;
 using WeaveOrleans.HttpApi;
 
+// Weave's router prints "weave <version>"; the parser's own --version would add the commit hash.
+if (args is ["--version"])
+{
+    Console.WriteLine($"weave {WeaveVersion.Current}");
+    return 0;
+}
+
 var cli = new WeaverCommandLine();
 var parsed = cli.Root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -16,7 +23,7 @@ if (parsed.Errors.Count > 0)
     return 2;
 }
 if (parsed.Action is not null)
-    return await parsed.InvokeAsync(); // --help, --version
+    return await parsed.InvokeAsync(); // --help
 
 LaunchSettings settings;
 try
@@ -58,6 +65,7 @@ namespace WeaveOrleans.Host
                 c.SingleLine = true;
                 c.TimestampFormat = "HH:mm:ss.fff ";
             });
+            builder.Logging.SetMinimumLevel(settings.LogLevel);
             builder.Logging.AddFilter("Orleans", LogLevel.Warning);
             builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
             builder.Logging.AddFilter("Polly", LogLevel.Warning);
@@ -95,11 +103,13 @@ namespace WeaveOrleans.Host
                         ListenEndPoint = new IPEndPoint(IPAddress.Parse(options.ListenHost), options.ListenPort),
                         Nickname = options.Nickname,
                         Password = options.Password,
+                        PeerDiscovery = options.PeerDiscovery,
                     },
                     logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger<TcpPeerTransport>()));
             });
 
             builder.Services.AddSingleton<IGossipMetricsSource, GossipMetricsSource>();
+            builder.Services.AddSingleton<IPeerRouter, PeerRouter>();
             // Docker events release the addresses of containers that die; without Docker the daemon
             // still runs and its status says so.
             if (settings.Docker)

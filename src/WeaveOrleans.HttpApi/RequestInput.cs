@@ -58,14 +58,15 @@ internal static class RequestInput
     }
 
     /// <summary>
-    /// A boolean query flag. Absent or empty means false; "true"/"false" in any case are accepted;
+    /// A boolean flag from the query or a form body (the body wins when both have it, as in Go's
+    /// <c>FormValue</c>). Absent or empty means false; "true"/"false" in any case are accepted;
     /// anything else is refused rather than silently read as false.
     /// </summary>
-    public static bool TryReadFlag(Microsoft.AspNetCore.Http.IQueryCollection query, string name, out bool value, out string error)
+    public static bool TryReadFlag(Microsoft.AspNetCore.Http.IQueryCollection query, Microsoft.AspNetCore.Http.IFormCollection? form, string name, out bool value, out string error)
     {
         value = false;
         error = "";
-        if (!query.TryGetValue(name, out var values))
+        if (!(form is not null && form.TryGetValue(name, out var values)) && !query.TryGetValue(name, out values))
             return true;
         var text = values.Count == 0 ? null : values[values.Count - 1];
         if (string.IsNullOrEmpty(text))

@@ -8,16 +8,29 @@ namespace WeaveOrleans.HttpApi;
 internal static class StatusText
 {
     /// <summary>
-    /// A Weave-style block: right-aligned labels, a router section and an IPAM section whose
-    /// <c>IPAM:</c> line carries the allocator's one-line state.
+    /// Weave's block with Weave's keys (Version; a router section with Name, Encryption,
+    /// PeerDiscovery, Targets, Connections, Peers; an IPAM section whose <c>Status:</c> line carries
+    /// the allocator's one-line state), plus lines of WeaveOrleans' own (Unreachable, Docker,
+    /// Consensus, Pending, RejectedMerges). Without a router only the grain's view is shown.
     /// </summary>
-    public static string Block(IpamStatus status)
+    public static string Block(IpamStatus status, IPeerRouter? router)
     {
         var text = new StringBuilder();
+        Line(text, "Version", $"{WeaveVersion.Current} (version check update disabled)");
+        text.Append('\n');
         Line(text, "Service", "router");
         Line(text, "Name", string.IsNullOrEmpty(status.Nickname) ? status.PeerName : $"{status.PeerName}({status.Nickname})");
         Line(text, "Encryption", status.PeerSecurity);
-        Line(text, "Connections", status.ConnectedPeers.Length.ToString(CultureInfo.InvariantCulture));
+        if (router is null)
+            Line(text, "Connections", status.ConnectedPeers.Length.ToString(CultureInfo.InvariantCulture));
+        else
+        {
+            var connections = router.Connections;
+            Line(text, "PeerDiscovery", router.PeerDiscovery ? "enabled" : "disabled");
+            Line(text, "Targets", router.Targets.Count.ToString(CultureInfo.InvariantCulture));
+            Line(text, "Connections", RouterStatusText.ConnectionsLine(connections));
+            Line(text, "Peers", RouterStatusText.PeersLine(connections));
+        }
         if (status.UnreachablePeers > 0)
             Line(text, "Unreachable", string.Create(CultureInfo.InvariantCulture,
                 $"{status.UnreachablePeers} peer(s) owning ring ranges ({status.UnreachablePercentage:0.0}% of the range)"));
@@ -25,7 +38,7 @@ internal static class StatusText
             Line(text, "Docker", docker);
         text.Append('\n');
         Line(text, "Service", "ipam");
-        Line(text, "IPAM", status.Line);
+        Line(text, "Status", status.Line);
         Line(text, "Range", status.Range);
         Line(text, "DefaultSubnet", status.DefaultSubnet);
         if (status.Paxos is { } paxos)
@@ -39,6 +52,10 @@ internal static class StatusText
                 $"{status.RejectedMerges} (last: {RequestInput.OneLine(status.LastMergeError ?? "unknown")})"));
         return text.ToString();
     }
+
+    /// <summary>The peer as Weave names it in status: <c>name(nickname)</c>.</summary>
+    public static string Name(IpamStatus status) =>
+        string.IsNullOrEmpty(status.Nickname) ? status.PeerName : $"{status.PeerName}({status.Nickname})";
 
     /// <summary><c>weave status ipam</c>: one line per peer; empty while there is no ring.</summary>
     public static string RangeReport(IpamStatus status) =>

@@ -54,6 +54,8 @@ public static class WeaveHttpApi
         group.MapGet("/ring", api.Prime);
         group.MapDelete("/peer", api.Shutdown);
         group.MapDelete("/peer/{name}", api.RemovePeer);
+        group.MapPost("/connect", api.Connect);
+        group.MapPost("/forget", api.Forget);
         return group;
     }
 
@@ -64,6 +66,9 @@ public static class WeaveHttpApi
         var group = endpoints.MapGroup("");
         group.MapGet("/status", api.Status);
         group.MapGet("/status/ipam", api.StatusIpam);
+        group.MapGet("/status/targets", api.StatusTargets);
+        group.MapGet("/status/connections", api.StatusConnections);
+        group.MapGet("/status/peers", api.StatusPeers);
         group.MapGet("/report", api.Report);
         return group;
     }
@@ -200,11 +205,72 @@ public static class WeaveHttpApi
                 await Refused(ctx, reply, "");
         });
 
+        /// <summary>Weave's <c>POST /connect</c>: <c>peer</c> repeated and <c>replace=true</c>, in the query or a form body.</summary>
+        public RequestDelegate Connect => ctx => Run(ctx, async grain =>
+        {
+            var router = RouterOf(ctx) ?? throw new NotServed();
+            var peers = Values(ctx, "peer");
+            var replace = Flag(ctx, "replace");
+            var errors = await router.ConnectAsync(peers, replace, ctx.RequestAborted);
+            // Weave adds the good peers and reports the bad ones; here nothing changes unless all are good.
+            if (errors.Count > 0)
+                throw new BadInput(string.Join("; ", errors));
+            ctx.Response.StatusCode = StatusCodes.Status200OK;
+        });
+
+        /// <summary>Weave's <c>POST /forget</c>: always 200, empty.</summary>
+        public RequestDelegate Forget => ctx => Run(ctx, grain =>
+        {
+            var router = RouterOf(ctx) ?? throw new NotServed();
+            router.Forget(Values(ctx, "peer"));
+            ctx.Response.StatusCode = StatusCodes.Status200OK;
+            return Task.CompletedTask;
+        });
+
+        /// <summary>503 with the whole text until the router says the allocator is ready, as Weave does.</summary>
         public RequestDelegate Status => ctx => Run(ctx, async grain =>
-            await Text(ctx, StatusCodes.Status200OK, StatusText.Block(await grain.Status())));
+        {
+            var router = RouterOf(ctx);
+            IpamStatus status;
+            try
+            {
+                status = await grain.Status();
+            }
+            catch (Exception e) when (router is { Ready: false } && !ctx.RequestAborted.IsCancellationRequested)
+            {
+                await Text(ctx, StatusCodes.Status503ServiceUnavailable, RequestInput.OneLine($"weave is not ready: {e.Message}") + "\n");
+                return;
+            }
+            await Text(ctx, ReadyCode(router), StatusText.Block(status, router));
+        });
 
         public RequestDelegate StatusIpam => ctx => Run(ctx, async grain =>
-            await Text(ctx, StatusCodes.Status200OK, StatusText.RangeReport(await grain.Status())));
+            await Text(ctx, ReadyCode(RouterOf(ctx)), StatusText.RangeReport(await grain.Status())));
+
+        public RequestDelegate StatusTargets => ctx => Run(ctx, grain =>
+        {
+            var router = RouterOf(ctx) ?? throw new NotServed();
+            return Text(ctx, ReadyCode(router), RouterStatusText.Targets(router));
+        });
+
+        public RequestDelegate StatusConnections => ctx => Run(ctx, async grain =>
+        {
+            var router = RouterOf(ctx) ?? throw new NotServed();
+            var status = await grain.Status();
+            await Text(ctx, ReadyCode(router), RouterStatusText.Connections(router, status.PeerPassword));
+        });
+
+        public RequestDelegate StatusPeers => ctx => Run(ctx, async grain =>
+        {
+            var router = RouterOf(ctx) ?? throw new NotServed();
+            var status = await grain.Status();
+            await Text(ctx, ReadyCode(router), RouterStatusText.Peers(router, StatusText.Name(status)));
+        });
+
+        private static IPeerRouter? RouterOf(HttpContext ctx) => ctx.RequestServices.GetService<IPeerRouter>();
+
+        private static int ReadyCode(IPeerRouter? router) =>
+            router is { Ready: false } ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
 
         public RequestDelegate Report => ctx => Run(ctx, async grain =>
             await Json(ctx, await grain.Status(), ApiJsonContext.Default.IpamStatus));
@@ -240,11 +306,23 @@ public static class WeaveHttpApi
             try
             {
                 var grain = ctx.RequestServices.GetRequiredService<IHostAllocatorAccessor>().Grain;
+                // Weave's Go client sends its parameters (check-alive, peer, replace) in a form body;
+                // read it once here so every handler sees the body as well as the query.
+                if (ctx.Request.HasFormContentType)
+                    await ctx.Request.ReadFormAsync(ctx.RequestAborted);
                 await handle(grain);
             }
             catch (BadInput bad)
             {
                 await Text(ctx, StatusCodes.Status400BadRequest, RequestInput.OneLine(bad.Message));
+            }
+            catch (InvalidDataException bad) when (!ctx.Response.HasStarted)
+            {
+                await Text(ctx, StatusCodes.Status400BadRequest, RequestInput.OneLine($"invalid form body: {bad.Message}"));
+            }
+            catch (NotServed)
+            {
+                await Text(ctx, StatusCodes.Status404NotFound, "404 page not found");
             }
             catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
             {
@@ -288,6 +366,9 @@ public static class WeaveHttpApi
         /// <summary>A request the API refuses before calling the grain: 400 with <see cref="Exception.Message"/>.</summary>
         private sealed class BadInput(string reason) : Exception(reason);
 
+        /// <summary>A route whose subsystem this application does not have (Weave does not register those: 404).</summary>
+        private sealed class NotServed : Exception;
+
         private static string Ident(HttpContext ctx)
         {
             var ident = Route(ctx, "id");
@@ -295,7 +376,13 @@ public static class WeaveHttpApi
         }
 
         private static bool Flag(HttpContext ctx, string name) =>
-            RequestInput.TryReadFlag(ctx.Request.Query, name, out var value, out var error) ? value : throw new BadInput(error);
+            RequestInput.TryReadFlag(ctx.Request.Query, FormOf(ctx), name, out var value, out var error) ? value : throw new BadInput(error);
+
+        /// <summary>Every value of a repeated parameter: the form body's, then the query's.</summary>
+        private static string[] Values(HttpContext ctx, string name) =>
+            [.. (FormOf(ctx)?[name] ?? default).Concat(ctx.Request.Query[name]).OfType<string>()];
+
+        private static IFormCollection? FormOf(HttpContext ctx) => ctx.Request.HasFormContentType ? ctx.Request.Form : null;
 
         private static string? Route(HttpContext ctx, string name) => ctx.Request.RouteValues[name] as string;
 

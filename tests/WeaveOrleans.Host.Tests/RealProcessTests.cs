@@ -82,7 +82,7 @@ public sealed partial class RealProcessTests(ITestOutputHelper output) : IDispos
         c.Kill();
         Log(clock, "c killed for good");
         // Weave refuses to rmpeer a peer it is still connected to; wait until a has seen c go.
-        await DaemonProcess.PollAsync(async () => !(await a.GetTextAsync("status")).Contains("Connections: 2", StringComparison.Ordinal),
+        await DaemonProcess.PollAsync(async () => !(await a.GetTextAsync("status")).Contains("2 established", StringComparison.Ordinal),
             GossipTimeout, "a notices c's connection is gone");
         using (var reply = await a.Http.DeleteAsync($"peer/{Uri.EscapeDataString(c.Name)}"))
         {

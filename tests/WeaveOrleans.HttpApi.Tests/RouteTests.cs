@@ -156,7 +156,7 @@ public sealed class RouteTests
         var (status, body) = await api.Send(HttpMethod.Get, "/status");
         Assert.Equal(200, status);
         var lines = body.Split('\n');
-        Assert.Contains("           IPAM: idle", lines);
+        Assert.Contains("         Status: idle", lines);
         Assert.Contains("          Range: 10.32.0.0/12", lines);
         Assert.Contains("  DefaultSubnet: 10.32.0.0/12", lines);
         Assert.Contains("        Service: ipam", lines);
@@ -169,7 +169,7 @@ public sealed class RouteTests
         api.Grain.CreateRing();
         api.Grain.RejectedMerges = 3;
         (_, body) = await api.Send(HttpMethod.Get, "/status");
-        Assert.Contains("           IPAM: ready", body.Split('\n'));
+        Assert.Contains("         Status: ready", body.Split('\n'));
         Assert.Contains(" RejectedMerges: 3 (last: inconsistent entries)", body.Split('\n'));
     }
 

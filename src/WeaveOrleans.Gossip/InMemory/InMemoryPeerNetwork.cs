@@ -119,6 +119,17 @@ public sealed class InMemoryPeerNetwork
         }
     }
 
+    /// <summary>In memory a link exists only while one end wants it, so forgetting the last target of a link drops it.</summary>
+    internal bool Forget(InMemoryPeerTransport t, string address)
+    {
+        lock (_lock)
+        {
+            if (!t.Targets.Remove(address)) return false;
+            Reconcile();
+            return true;
+        }
+    }
+
     internal bool Send(InMemoryPeerTransport from, PeerName to, ReadOnlyMemory<byte> payload)
     {
         lock (_lock)

@@ -43,6 +43,11 @@ public sealed class InMemoryPeerTransport : IPeerTransport
     /// <summary>In memory an address names a transport that exists, so there is nothing to guard against.</summary>
     public void ConnectLearned(string hostPort) => Connect(hostPort);
 
+    public bool Forget(string hostPort) => _network.Forget(this, hostPort);
+
+    public IReadOnlyList<ConnectionEntry> ConnectionList =>
+        [.. ConnectedPeers.Select(p => new ConnectionEntry(true, p.ToString(), "established", p))];
+
     public bool Send(PeerName to, ReadOnlyMemory<byte> payload) => _network.Send(this, to, payload);
 
     public int Broadcast(ReadOnlyMemory<byte> payload) => _network.Broadcast(this, payload);

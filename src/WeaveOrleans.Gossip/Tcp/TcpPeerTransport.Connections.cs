@@ -48,7 +48,7 @@ public sealed partial class TcpPeerTransport
         var remote = PeerAddress.Describe(socket);
         PeerConnection? connection;
         using (slot)
-            (connection, _) = await HandshakeAsync(socket, remote, dialled: false, slot, ct).ConfigureAwait(false);
+            (connection, _, _) = await HandshakeAsync(socket, remote, dialled: false, slot, ct).ConfigureAwait(false);
         if (connection is not null)
         {
             _admission.MarkKnown(slot.Source);
@@ -56,24 +56,44 @@ public sealed partial class TcpPeerTransport
         }
     }
 
-    private async Task DialLoopAsync(string hostPort, CancellationToken ct)
+    private async Task DialLoopAsync(string hostPort, DialTarget target, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _dialLoops);
+        try
+        {
+            await DialUntilForgottenAsync(hostPort, target, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _dialLoops);
+        }
+    }
+
+    private int _dialLoops;
+
+    /// <summary>Dial loops running now (one per target; a forgotten target's loop ends at its next turn).</summary>
+    internal int DialLoops => Volatile.Read(ref _dialLoops);
+
+    private async Task DialUntilForgottenAsync(string hostPort, DialTarget target, CancellationToken ct)
     {
         PeerAddress.TryParse(hostPort, out var address);
         var backoff = new ReconnectBackoff(_options.InitialBackoff, _options.MaxBackoff, _random);
         var failedBefore = false;
-        while (!ct.IsCancellationRequested)
+        string? lastError = null;
+        while (!ct.IsCancellationRequested && IsCurrent(hostPort, target))
         {
-            SetTarget(hostPort, failedBefore ? TargetState.Retrying : TargetState.Connecting);
-            var (outcome, connection) = await DialOnceAsync(address, hostPort, ct).ConfigureAwait(false);
+            SetTarget(hostPort, target, failedBefore ? TargetState.Retrying : TargetState.Connecting, lastError);
+            var (outcome, connection, error) = await DialOnceAsync(address, hostPort, target, ct).ConfigureAwait(false);
+            lastError = error;
             if (outcome is (DialOutcome.Failed or DialOutcome.GiveUp) && ForgetAfterFailure(hostPort, outcome == DialOutcome.GiveUp))
             {
-                // A configured peer that refused for good stays listed as failed; a forgotten learned
-                // address is no target any more.
+                // A configured peer that refused for good stays listed as failed (never retried); a
+                // forgotten learned address is no target any more.
                 lock (_lock)
                 {
-                    if (_targets.ContainsKey(hostPort))
-                        _targetStates[hostPort] = TargetState.Failed;
-                    else
+                    if (_targets.TryGetValue(hostPort, out var current) && current == target)
+                        _targetStates[hostPort] = new TargetStatus(TargetState.Failed, error, null);
+                    else if (!_targets.ContainsKey(hostPort))
                         _targetStates.Remove(hostPort);
                 }
                 return;
@@ -82,16 +102,18 @@ public sealed partial class TcpPeerTransport
             {
                 Answered(hostPort);
                 // Up (ours or a duplicate's survivor): nothing to do until it drops, then redial promptly.
-                SetTarget(hostPort, TargetState.Connected);
+                SetTarget(hostPort, target, TargetState.Connected);
                 backoff.Reset();
                 await connection.Completion.WaitAsync(ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                lastError = connection.CloseReason is { Length: > 0 } reason ? $"connection closed: {reason}" : "connection closed";
             }
             // Weave's word for a target waiting out its back-off after an error or a dropped connection.
             failedBefore = true;
-            SetTarget(hostPort, TargetState.Failed);
+            var wait = backoff.Next();
+            SetTarget(hostPort, target, TargetState.Failed, lastError, DateTimeOffset.UtcNow + wait);
             try
             {
-                await Task.Delay(backoff.Next(), ct).ConfigureAwait(false);
+                await Task.Delay(wait, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -100,7 +122,7 @@ public sealed partial class TcpPeerTransport
         }
     }
 
-    private async Task<(DialOutcome, PeerConnection?)> DialOnceAsync(PeerAddress address, string hostPort, CancellationToken ct)
+    private async Task<(DialOutcome, PeerConnection?, string? Error)> DialOnceAsync(PeerAddress address, string hostPort, DialTarget target, CancellationToken ct)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
@@ -112,23 +134,24 @@ public sealed partial class TcpPeerTransport
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
             socket.Dispose();
+            var error = e is SocketException se ? $"dial tcp {hostPort}: {se.Message.ToLowerInvariant()}" : $"dial tcp {hostPort}: timed out";
             if (!ct.IsCancellationRequested)
-                _logger.LogDebug("Dial {Address} failed: {Error}", hostPort, e is SocketException se ? se.SocketErrorCode.ToString() : "timed out");
-            return (DialOutcome.Failed, null);
+                _logger.LogDebug("Dial {Address} failed: {Error}", hostPort, error);
+            return (DialOutcome.Failed, null, error);
         }
 
-        SetTarget(hostPort, TargetState.Pending);
-        var (connection, permanent) = await HandshakeAsync(socket, hostPort, dialled: true, null, ct).ConfigureAwait(false);
-        if (connection is null) return (permanent ? DialOutcome.GiveUp : DialOutcome.Failed, null);
+        SetTarget(hostPort, target, TargetState.Pending);
+        var (connection, permanent, reason) = await HandshakeAsync(socket, hostPort, dialled: true, null, ct).ConfigureAwait(false);
+        if (connection is null) return (permanent ? DialOutcome.GiveUp : DialOutcome.Failed, null, reason);
         if (socket.RemoteEndPoint is IPEndPoint peer) _admission.MarkKnown(peer.Address);
         var survivor = Register(connection);
-        return survivor is null ? (DialOutcome.Failed, null)
-            : (survivor == connection ? DialOutcome.Connected : DialOutcome.Duplicate, survivor);
+        return survivor is null ? (DialOutcome.Failed, null, "transport stopping")
+            : (survivor == connection ? DialOutcome.Connected : DialOutcome.Duplicate, survivor, null);
     }
 
     /// <summary>Runs the handshake under a deadline; any failure is logged and reported, never thrown.</summary>
     /// <param name="slot">An inbound connection's handshake slot: when a newer connection takes it, this handshake ends.</param>
-    private async Task<(PeerConnection? Connection, bool Permanent)> HandshakeAsync(Socket socket, string remote, bool dialled, HandshakeAdmission.Slot? slot, CancellationToken ct)
+    private async Task<(PeerConnection? Connection, bool Permanent, string? Reason)> HandshakeAsync(Socket socket, string remote, bool dialled, HandshakeAdmission.Slot? slot, CancellationToken ct)
     {
         socket.NoDelay = true;
         var network = new NetworkStream(socket, ownsSocket: false);
@@ -140,7 +163,7 @@ public sealed partial class TcpPeerTransport
         {
             var hello = await _handshake!.RunAsync(network, KnownAddresses(), dialled, timeout.Token).ConfigureAwait(false);
             var address = dialled ? remote : PeerAddress.Format(((IPEndPoint)socket.RemoteEndPoint!).Address, hello.ListenPort);
-            return (new PeerConnection(socket, network, hello, address, dialled, _options, Stats, _frameBudget, _dropWarnings, _logger), false);
+            return (new PeerConnection(socket, network, hello, address, dialled, _options, Stats, _frameBudget, _dropWarnings, _logger), false, null);
         }
         catch (HandshakeRefusedException e)
         {
@@ -158,7 +181,7 @@ public sealed partial class TcpPeerTransport
         catch (OperationCanceledException)
         {
             socket.Dispose();
-            return (null, false);
+            return (null, false, "transport stopping");
         }
         catch (Exception e) when (e is IOException or SocketException or EndOfStreamException or ObjectDisposedException)
         {
@@ -166,7 +189,7 @@ public sealed partial class TcpPeerTransport
         }
         socket.Dispose();
         Refused(dialled ? "to" : "from", remote, reason);
-        return (null, permanent);
+        return (null, permanent, reason);
     }
 
     private void Refused(string direction, string remote, string reason)

@@ -16,6 +16,7 @@ public sealed partial class TcpPeerTransport
         if (!PeerAddress.TryParse(hostPort, out _))
             throw new ArgumentException($"\"{hostPort}\" is not a host:port address", nameof(hostPort));
         CancellationToken stopping;
+        var target = new DialTarget(learned: false);
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -24,11 +25,33 @@ public sealed partial class TcpPeerTransport
                 known.Learned = false;
                 return;
             }
-            _targets.Add(hostPort, new DialTarget(learned: false));
+            _targets.Add(hostPort, target);
             if (!_started) return;
             stopping = _stopping.Token;
         }
-        Track(DialLoopAsync(hostPort, stopping));
+        Track(DialLoopAsync(hostPort, target, stopping));
+    }
+
+    /// <summary>
+    /// Stops dialling <paramref name="hostPort"/>. Its connection, if up, is left alone; once that drops
+    /// the address is not dialled again (unless given again, or learned again with discovery on).
+    /// </summary>
+    public bool Forget(string hostPort)
+    {
+        lock (_lock)
+        {
+            if (!_targets.Remove(hostPort)) return false;
+            _targetStates.Remove(hostPort);
+        }
+        _logger.LogInformation("Forgot peer address {Address}", hostPort);
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="target"/> is still what <paramref name="hostPort"/> names; a forgotten (or forgotten and re-added) target's loop ends.</summary>
+    private bool IsCurrent(string hostPort, DialTarget target)
+    {
+        lock (_lock)
+            return _targets.TryGetValue(hostPort, out var current) && current == target;
     }
 
     /// <summary>
@@ -43,7 +66,13 @@ public sealed partial class TcpPeerTransport
             _logger.LogDebug("Ignoring learned peer address {Address}: not an IP address and port", hostPort);
             return;
         }
+        if (!_options.PeerDiscovery)
+        {
+            _logger.LogDebug("Ignoring learned peer address {Address}: peer discovery is off", hostPort);
+            return;
+        }
         CancellationToken stopping;
+        var target = new DialTarget(learned: true);
         lock (_lock)
         {
             if (_disposed || _targets.ContainsKey(hostPort)) return;
@@ -52,11 +81,11 @@ public sealed partial class TcpPeerTransport
                 _logger.LogDebug("Ignoring learned peer address {Address}: already trying {Max}", hostPort, _options.MaxLearnedTargets);
                 return;
             }
-            _targets.Add(hostPort, new DialTarget(learned: true));
+            _targets.Add(hostPort, target);
             if (!_started) return;
             stopping = _stopping.Token;
         }
-        Track(DialLoopAsync(hostPort, stopping));
+        Track(DialLoopAsync(hostPort, target, stopping));
     }
 
     /// <summary>A learned target that failed once more: true when it is forgotten (and its dial loop should end).</summary>
@@ -89,6 +118,12 @@ public sealed partial class TcpPeerTransport
     internal IReadOnlyCollection<string> DialTargets
     {
         get { lock (_lock) return [.. _targets.Keys]; }
+    }
+
+    /// <summary>The addresses given to <see cref="Connect"/> and not forgotten (learned ones are not included).</summary>
+    public IReadOnlyCollection<string> ConfiguredTargets
+    {
+        get { lock (_lock) return [.. _targets.Where(t => !t.Value.Learned).Select(t => t.Key).Order(StringComparer.Ordinal)]; }
     }
 
     /// <summary>

@@ -76,7 +76,7 @@ public sealed partial class TcpPeerTransport : IPeerTransport
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        string[] targets;
+        KeyValuePair<string, DialTarget>[] targets;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -97,11 +97,11 @@ public sealed partial class TcpPeerTransport : IPeerTransport
             _listener = listener;
             _handshake = new Handshake(Self, LocalEndPoint!.Port, _options.Nickname, _secret, _options.ProtocolVersion, Stats);
             _started = true;
-            targets = [.. _targets.Keys];
+            targets = [.. _targets];
         }
         _logger.LogInformation("Peer {Self} listening on {EndPoint}", Self, LocalEndPoint);
         Track(AcceptLoopAsync(_listener, _stopping.Token));
-        foreach (var t in targets) Track(DialLoopAsync(t, _stopping.Token));
+        foreach (var t in targets) Track(DialLoopAsync(t.Key, t.Value, _stopping.Token));
         return Task.CompletedTask;
     }
 

@@ -17,6 +17,9 @@ public sealed record TcpPeerTransportOptions
     /// <summary>What frames being read on all connections together may hold; at least <see cref="MaxFrameSize"/>.</summary>
     public int MaxFrameBytesInFlight { get; init; } = 64 * 1024 * 1024;
 
+    /// <summary>Whether addresses learned from peers' hellos are dialled at all (Weave's <c>--no-discovery</c> turns this off).</summary>
+    public bool PeerDiscovery { get; init; } = true;
+
     /// <summary>Addresses learned from peers' hellos that are dialled at once; more are ignored until some are forgotten.</summary>
     public int MaxLearnedTargets { get; init; } = 64;
 

@@ -21,7 +21,6 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
     private readonly HostOptions _options;
     private readonly GossipStats _stats;
     private readonly ILogger<RingGossip> _logger;
-    private readonly HashSet<string> _dialled = new(StringComparer.OrdinalIgnoreCase);
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
 
@@ -38,6 +37,9 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
 
     public IReadOnlyCollection<string> ConnectedPeers => [.. _transport.ConnectedPeers.Select(p => p.ToString())];
 
+    /// <summary>True once the allocator is activated (its state restored) and the peer port listens.</summary>
+    public bool Started { get; private set; }
+
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(RingGossip), ServiceLifecycleStage.Active, StartAsync, StopAsync);
 
@@ -49,6 +51,7 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
         foreach (var peer in _options.Peers)
             Dial(peer);
         _loop = Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None);
+        Started = true;
     }
 
     private async Task StopAsync(CancellationToken cancellation)
@@ -64,15 +67,12 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
         await _transport.DisposeAsync();
     }
 
-    /// <summary>Asks the transport to keep a connection to <paramref name="hostPort"/> (once per address).</summary>
+    /// <summary>Asks the transport to keep a connection to <paramref name="hostPort"/> (the transport keeps one dial loop per address).</summary>
     public void Dial(string hostPort)
     {
         // Peers advertise every address they know, ours included: dialling it only earns a refusal.
         if (IsOwnAddress(hostPort))
             return;
-        lock (_dialled)
-            if (!_dialled.Add(hostPort))
-                return;
         try
         {
             _transport.Connect(hostPort);
@@ -82,6 +82,9 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
             LogBadAddress(hostPort, e.Message);
         }
     }
+
+    /// <summary>Stops dialling <paramref name="hostPort"/>; a connection that is up stays until it drops.</summary>
+    public void Forget(string hostPort) => _transport.Forget(hostPort);
 
     private bool IsOwnAddress(string hostPort)
     {
@@ -129,8 +132,6 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
         {
             case PeerConnected connected:
                 LogConnected(connected.Peer.ToString(), connected.RemoteAddress);
-                lock (_dialled)
-                    _dialled.Add(connected.RemoteAddress);
                 // What a peer says it knows is not trusted: the transport bounds and forgets these.
                 foreach (var address in connected.PeerAddressesItKnows)
                     if (!IsOwnAddress(address))
