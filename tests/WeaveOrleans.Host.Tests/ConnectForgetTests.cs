@@ -100,17 +100,6 @@ public sealed class ConnectForgetTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose()
     {
-        foreach (var d in _daemons)
-        {
-            output.WriteLine($"--- {d.Nickname} log tail\n{d.LogTail(15)}");
-            d.Dispose();
-        }
-        try
-        {
-            Directory.Delete(_workDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        DaemonProcess.DisposeAll(_daemons, _workDir, output.WriteLine);
     }
 }

@@ -287,6 +287,28 @@ public sealed class DaemonProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// The end of a multi-daemon test: the log tail of each daemon still running goes to
+    /// <paramref name="log"/> (it is what explains a failure), every daemon is stopped by PID, and
+    /// the work directory is removed.
+    /// </summary>
+    public static void DisposeAll(IEnumerable<DaemonProcess> daemons, string workDir, Action<string> log)
+    {
+        foreach (var d in daemons)
+        {
+            if (d.Running)
+                log($"--- {d.Nickname} log tail\n{d.LogTail(15)}");
+            d.Dispose();
+        }
+        try
+        {
+            Directory.Delete(workDir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     public void Dispose()
     {
         if (process is { } p)

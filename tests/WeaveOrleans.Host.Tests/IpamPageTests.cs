@@ -195,18 +195,6 @@ public sealed class IpamPageTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose()
     {
-        foreach (var d in daemons)
-        {
-            if (d.Running)
-                output.WriteLine($"--- {d.Nickname} log tail\n{d.LogTail(15)}");
-            d.Dispose();
-        }
-        try
-        {
-            Directory.Delete(workDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        DaemonProcess.DisposeAll(daemons, workDir, output.WriteLine);
     }
 }

@@ -90,18 +90,6 @@ public sealed class PrometheusScrapeTests(ITestOutputHelper output) : IDisposabl
             output.WriteLine($"--- prometheus log tail\n{prometheus.LogTail(10)}");
             prometheus.Dispose();
         }
-        foreach (var d in daemons)
-        {
-            if (d.Running)
-                output.WriteLine($"--- {d.Nickname} log tail\n{d.LogTail(15)}");
-            d.Dispose();
-        }
-        try
-        {
-            Directory.Delete(workDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        DaemonProcess.DisposeAll(daemons, workDir, output.WriteLine);
     }
 }

@@ -117,18 +117,6 @@ public sealed partial class RealProcessTests(ITestOutputHelper output) : IDispos
 
     public void Dispose()
     {
-        foreach (var d in daemons)
-        {
-            if (d.Running)
-                output.WriteLine($"--- {d.Nickname} log tail\n{d.LogTail(15)}");
-            d.Dispose();
-        }
-        try
-        {
-            Directory.Delete(workDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        DaemonProcess.DisposeAll(daemons, workDir, output.WriteLine);
     }
 }
