@@ -45,6 +45,7 @@ public sealed class HttpApiFuzzTests(ITestOutputHelper output) : IDisposable
         var rssBefore = RssKiB(daemon.Pid!.Value);
 
         var statuses = new Dictionary<int, int>();
+        var examples = new Dictionary<int, string>();
         var failures = new List<string>();
         var clock = Stopwatch.StartNew();
         var workers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
@@ -61,6 +62,7 @@ public sealed class HttpApiFuzzTests(ITestOutputHelper output) : IDisposable
                 lock (statuses)
                 {
                     statuses[status] = statuses.GetValueOrDefault(status) + 1;
+                    examples.TryAdd(status, what);
                     if (status != ClosedDuringUpload && status is < 200 or (>= 300 and < 400) or >= 500)
                         failures.Add($"{status} {what}");
                 }
@@ -81,6 +83,8 @@ public sealed class HttpApiFuzzTests(ITestOutputHelper output) : IDisposable
         var total = statuses.Values.Sum();
         output.WriteLine($"{total} requests in {clock.Elapsed.TotalSeconds:0.0}s: " +
             string.Join(", ", statuses.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key switch { ClosedDuringUpload => "closed during a large upload", < 0 => "no answer", _ => kv.Key.ToString(CultureInfo.InvariantCulture) }}: {kv.Value}")));
+        foreach (var (status, what) in examples.OrderBy(kv => kv.Key))
+            output.WriteLine($"  e.g. {status}: {what}");
         Assert.True(failures.Count == 0, $"seed {seed}: {failures.Count} answers outside 2xx/4xx or past {RequestBound.TotalSeconds:0}s:\n{string.Join("\n", failures.Take(20))}");
         Assert.True(total > 100, $"only {total} requests: the fuzz tested too little");
 
@@ -101,6 +105,11 @@ public sealed class HttpApiFuzzTests(ITestOutputHelper output) : IDisposable
                 Assert.True(r.IsSuccessStatusCode, $"deleting the fuzzer's {id}: {(int)r.StatusCode}");
             }
         }
+        // Still serving, not merely alive: garbage must not have shut its IPAM down (DELETE /peer/ once did).
+        using (var after = await daemon.Http.PostAsync("ip/fuzz-after", null))
+            Assert.True(after.StatusCode == System.Net.HttpStatusCode.OK, $"allocation after the fuzz: {(int)after.StatusCode} {await after.Content.ReadAsStringAsync()}");
+        using (var freed = await daemon.Http.DeleteAsync("ip/fuzz-after"))
+            Assert.True(freed.IsSuccessStatusCode, $"freeing fuzz-after: {(int)freed.StatusCode}");
         Assert.Equal(ringBefore, await RingAsync());
         Assert.Equal(ipamBefore, await daemon.GetTextAsync("status/ipam"));
         Assert.Equal(WarmupId, Assert.Single(JsonDocument.Parse(await daemon.GetTextAsync("ip")).RootElement.GetProperty("owned").EnumerateArray()).GetProperty("containerid").GetString());

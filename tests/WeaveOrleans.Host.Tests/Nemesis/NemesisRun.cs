@@ -63,6 +63,8 @@ internal sealed class NemesisRun
         {
             foreach (var h in run.hosts)
                 h.Dispose();
+            // Also when the run broke off: what happened up to then is the evidence.
+            run.history.WriteTo(Path.Combine(options.WorkDir, "history.txt"));
         }
     }
 
@@ -128,9 +130,7 @@ internal sealed class NemesisRun
         violations.AddRange(HistoryChecker.Duplicates(holds));
         CheckRunning();
 
-        var path = Path.Combine(options.WorkDir, "history.txt");
-        history.WriteTo(path);
-        return new NemesisResult(options, schedule, ops, history.Faults(), violations, holds.Count, path);
+        return new NemesisResult(options, schedule, ops, history.Faults(), violations, holds.Count, Path.Combine(options.WorkDir, "history.txt"));
     }
 
     private async Task FirstAllocationAsync(NemesisHost h) => await DaemonProcess.PollAsync(async () =>
