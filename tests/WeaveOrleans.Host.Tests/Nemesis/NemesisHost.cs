@@ -35,7 +35,6 @@ internal sealed class NemesisHost : IDisposable
 
     public bool MeantToRun { get; private set; }
     public bool Removed { get; set; }
-    public bool Paused { get; set; }
 
     public void Start()
     {

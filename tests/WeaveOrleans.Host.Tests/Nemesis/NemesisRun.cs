@@ -151,6 +151,7 @@ internal sealed class NemesisRun
         var host = hosts[step.A[0] - 1];
         history.Fault(step.Kind.ToString(), step.ToString().Trim());
         Log($"fault {step}");
+        // The delays below are the faults' durations (how long a cut or a pause lasts), not waits for something to happen.
         switch (step.Kind)
         {
             case FaultKind.CutBoth or FaultKind.CutOneWay or FaultKind.Isolate or FaultKind.Split:
@@ -160,10 +161,8 @@ internal sealed class NemesisRun
                 break;
             case FaultKind.Pause:
                 Shell.Signal(host.Daemon.Pid!.Value, "STOP");
-                host.Paused = true;
                 await Task.Delay(TimeSpan.FromSeconds(step.Duration));
                 Shell.Signal(host.Daemon.Pid!.Value, "CONT");
-                host.Paused = false;
                 break;
             case FaultKind.KillRestart:
             {
