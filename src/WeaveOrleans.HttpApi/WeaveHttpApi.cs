@@ -191,7 +191,12 @@ public static class WeaveHttpApi
         });
 
         public RequestDelegate Shutdown => ctx => Run(ctx, async grain =>
-            await ReplyNoContent(ctx, await grain.Shutdown(), ""));
+        {
+            // Routing matches /peer/ here too: that is an rmpeer whose name came out empty, never a shutdown.
+            if (ctx.Request.Path.Value?.EndsWith('/') == true)
+                throw new BadInput("invalid peer name: empty");
+            await ReplyNoContent(ctx, await grain.Shutdown(), "");
+        });
 
         public RequestDelegate RemovePeer => ctx => Run(ctx, async grain =>
         {

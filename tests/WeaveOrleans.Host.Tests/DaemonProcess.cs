@@ -50,7 +50,8 @@ public sealed class DaemonProcess : IDisposable
     public IReadOnlyList<string> ExtraArgs { get; }
     public string DataDir { get; }
     public string LogPath { get; }
-    public int PeerPort { get; }
+    /// <summary>A free loopback port unless set (daemons in namespaces of their own can share one).</summary>
+    public int PeerPort { get; set; }
     public int HttpPort { get; }
     public int StatusPort { get; }
     public int DashboardPort { get; }
@@ -68,7 +69,14 @@ public sealed class DaemonProcess : IDisposable
     public HttpClient Http { get; }
 
     public List<string> Peers { get; } = [];
-    public string PeerAddress => $"127.0.0.1:{PeerPort}";
+
+    /// <summary>The <c>--host</c> the peer port listens on (and others dial); loopback unless the daemon runs in a namespace.</summary>
+    public string PeerHost { get; set; } = "127.0.0.1";
+
+    /// <summary>A network namespace under /run/netns to start the daemon in (through <c>nsenter --net=</c>, which execs: the PID stays the daemon's).</summary>
+    public string? NetNamespace { get; set; }
+
+    public string PeerAddress => $"{PeerHost}:{PeerPort}";
     public int? Pid => process?.Id;
     public bool Running => process is { HasExited: false };
 
@@ -114,7 +122,7 @@ public sealed class DaemonProcess : IDisposable
         [
             FindWeaverDll(),
             "--name", Name, "--nickname", Nickname, "--data-dir", DataDir,
-            "--port", PeerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", "127.0.0.1",
+            "--port", PeerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", PeerHost,
             "--http-addr", HttpAddr ?? $"127.0.0.1:{HttpPort}", "--status-addr", $"127.0.0.1:{StatusPort}",
             "--dashboard-addr", DashboardAddr ?? $"127.0.0.1:{DashboardPort}",
             "--metrics-addr", $"127.0.0.1:{MetricsPort}",
@@ -133,13 +141,18 @@ public sealed class DaemonProcess : IDisposable
     {
         if (Running)
             throw new InvalidOperationException($"{Nickname} is already running");
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(NetNamespace is null ? "dotnet" : "nsenter")
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = DataDir,
         };
+        if (NetNamespace is not null)
+        {
+            info.ArgumentList.Add($"--net=/run/netns/{NetNamespace}");
+            info.ArgumentList.Add("dotnet");
+        }
         foreach (var a in Arguments())
             info.ArgumentList.Add(a);
         // Keep the daemon away from settings of the environment the tests run in.
@@ -148,7 +161,7 @@ public sealed class DaemonProcess : IDisposable
         info.Environment["DOTNET_gcServer"] = "0";
 
         var log = new StreamWriter(new FileStream(LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
-        log.WriteLine($"---- start #{++startCount}: dotnet {string.Join(' ', info.ArgumentList)}");
+        log.WriteLine($"---- start #{++startCount}: {info.FileName} {string.Join(' ', info.ArgumentList)}");
         var p = new Process { StartInfo = info, EnableRaisingEvents = true };
         void Write(string? line)
         {

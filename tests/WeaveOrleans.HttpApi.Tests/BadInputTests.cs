@@ -43,6 +43,25 @@ public sealed class BadInputTests
         Assert.Null(api.Grain.LastFree);
     }
 
+    /// <summary>
+    /// Found by the HTTP fuzzer: endpoint routing lets <c>/peer/</c> match <c>DELETE /peer</c>, so an
+    /// rmpeer whose name came out empty (<c>curl -X DELETE .../peer/$NAME</c> with NAME unset) shut
+    /// this host's IPAM down and every later allocation answered 409 cancelled.
+    /// </summary>
+    [Theory]
+    [InlineData("/peer/")]
+    [InlineData("/peer/?x=1")]
+    public async Task An_rmpeer_with_an_empty_name_is_refused_and_does_not_shut_down(string path)
+    {
+        await using var api = await ApiHost.StartAsync();
+        var (status, body) = await api.Send(HttpMethod.Delete, path);
+        Assert.False(api.Grain.IsShutDown, $"DELETE {path} shut the peer down ({status} {body})");
+        Assert.Equal(400, status);
+        Assert.Contains("empty", body);
+        Assert.Equal(204, (await api.Send(HttpMethod.Delete, "/peer")).Status);
+        Assert.True(api.Grain.IsShutDown);
+    }
+
     [Fact]
     public async Task An_overlong_id_is_refused()
     {
