@@ -314,7 +314,7 @@ public static class WeaveHttpApi
                 // Weave's Go client sends its parameters (check-alive, peer, replace) in a form body;
                 // read it once here so every handler sees the body as well as the query.
                 if (ctx.Request.HasFormContentType)
-                    await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+                    await ReadForm(ctx);
                 await handle(grain);
             }
             catch (BadInput bad)
@@ -336,6 +336,22 @@ public static class WeaveHttpApi
             catch (Exception e) when (!ctx.Response.HasStarted)
             {
                 await Text(ctx, StatusCodes.Status500InternalServerError, RequestInput.OneLine($"internal error: {e.Message}"));
+            }
+        }
+
+        /// <summary>
+        /// A body that claims to be a form and is not one (a cut-off multipart, a bad boundary) is the
+        /// client's fault: 400, never 500.
+        /// </summary>
+        private static async Task ReadForm(HttpContext ctx)
+        {
+            try
+            {
+                await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or BadHttpRequestException && !ctx.RequestAborted.IsCancellationRequested)
+            {
+                throw new BadInput($"invalid form body: {e.Message}");
             }
         }
 

@@ -80,4 +80,24 @@ public sealed class BadInputTests
         Assert.Equal((200, "10.0.0.2/8"), await api.Send(HttpMethod.Post, "/ip/_pod.ns-1_uid"));
         Assert.Equal((200, "10.0.0.1/8"), await api.Send(HttpMethod.Get, "/ip/weave:expose"));
     }
+
+    [Theory]
+    [InlineData("GET", "/status")]
+    [InlineData("POST", "/ip/c1")]
+    [InlineData("POST", "/connect")]
+    public async Task A_body_that_claims_to_be_a_form_and_is_not_one_is_400_and_changes_nothing(string method, string path)
+    {
+        // Found by the HTTP fuzzer once form bodies were read: a cut-off multipart body answered 500.
+        await using var api = await ApiHost.StartAsync();
+        using var request = new HttpRequestMessage(new HttpMethod(method), path)
+        {
+            Content = new StringContent("--x\r\nContent-Disposition: form-data; name=\"check-alive\"\r\n\r\ntr"),
+        };
+        request.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=x");
+        using var reply = await api.Client.SendAsync(request);
+        var body = await reply.Content.ReadAsStringAsync();
+        Assert.True(reply.StatusCode == System.Net.HttpStatusCode.BadRequest, $"{method} {path}: {(int)reply.StatusCode} {body}");
+        Assert.StartsWith("invalid form body", body, StringComparison.Ordinal);
+        Assert.Null(api.Grain.LastAllocate);
+    }
 }
