@@ -191,12 +191,7 @@ public static class WeaveHttpApi
         });
 
         public RequestDelegate Shutdown => ctx => Run(ctx, async grain =>
-        {
-            // Routing matches /peer/ here too: that is an rmpeer whose name came out empty, never a shutdown.
-            if (ctx.Request.Path.Value?.EndsWith('/') == true)
-                throw new BadInput("invalid peer name: empty");
-            await ReplyNoContent(ctx, await grain.Shutdown(), "");
-        });
+            await ReplyNoContent(ctx, await grain.Shutdown(), ""));
 
         public RequestDelegate RemovePeer => ctx => Run(ctx, async grain =>
         {
@@ -310,6 +305,12 @@ public static class WeaveHttpApi
         {
             try
             {
+                // Endpoint routing lets a trailing slash match the route one segment shorter:
+                // DELETE /peer/$NAME with NAME empty would shut IPAM down, DELETE /ip/$ID/$IP with IP
+                // empty would release every address of ID. A delete with an empty last segment is never
+                // meant (POST /ip/$ID/ for the default subnet stays, as Weave's scripts send it).
+                if (HttpMethods.IsDelete(ctx.Request.Method) && ctx.Request.Path.Value is { Length: > 1 } path && path.EndsWith('/'))
+                    throw new BadInput($"invalid path {path}: its last segment is empty");
                 var grain = ctx.RequestServices.GetRequiredService<IHostAllocatorAccessor>().Grain;
                 // Weave's Go client sends its parameters (check-alive, peer, replace) in a form body;
                 // read it once here so every handler sees the body as well as the query.

@@ -100,4 +100,23 @@ public sealed class BadInputTests
         Assert.StartsWith("invalid form body", body, StringComparison.Ordinal);
         Assert.Null(api.Grain.LastAllocate);
     }
+
+    /// <summary>
+    /// The same routing rule as <c>/peer/</c> one level down: <c>DELETE /ip/c1/</c> (a free whose
+    /// address came out empty) matched <c>DELETE /ip/{id}</c> and released every address of c1.
+    /// A delete whose last segment is empty is refused on every route.
+    /// </summary>
+    [Theory]
+    [InlineData("DELETE", "/ip/c1/")]
+    [InlineData("DELETE", "/ip/c1/?x=1")]
+    public async Task A_delete_with_an_empty_last_segment_is_refused_without_touching_state(string method, string path)
+    {
+        await using var api = await ApiHost.StartAsync();
+        Assert.Equal(200, (await api.Send(HttpMethod.Post, "/ip/c1")).Status);
+        var (status, body) = await api.Send(new HttpMethod(method), path);
+        Assert.True(status == 400, $"{method} {path}: {status} {body}");
+        Assert.Contains("empty", body);
+        Assert.NotEqual("", (await api.Send(HttpMethod.Get, "/ip/c1")).Body.Trim());
+        Assert.Null(api.Grain.LastFree);
+    }
 }
