@@ -146,7 +146,7 @@ public sealed class DaemonClient : IDisposable
     {
         using var reply = await _http.GetAsync("ip");
         await EnsureServed(reply);
-        var list = await reply.Content.ReadFromJsonAsync(CliJsonContext.Default.OwnedList);
+        var list = await reply.Content.ReadFromJsonAsync(CliJsonContext.Default.OwnedReport);
         return [.. (list?.Owned ?? []).Select(o => new OwnedEntry(o.ContainerId, o.IsContainer, o.Addrs))];
     }
 

@@ -41,6 +41,7 @@ public sealed class RestartTests
         var first = Pid(d.PidFile);
         var supervisor = Pid(d.SupervisorPidFile);
         Assert.NotEqual(first, supervisor);
+        Assert.Contains(" supervise ", File.ReadAllText($"/proc/{supervisor}/cmdline").Replace('\0', ' '), StringComparison.Ordinal);
 
         Process.GetProcessById(first).Kill();
         await Poll.Until(async () => File.Exists(d.PidFile) && Pid(d.PidFile) != first && (await d.Run("status")).Code == 0,
@@ -64,9 +65,13 @@ public sealed class RestartTests
         await using var d = await LaunchedDaemon.Start("10.228.0.0/24", null, new DaemonLaunchOptions { ExtraLaunchArgs = ["--no-restart"] });
         Assert.False(File.Exists(d.SupervisorPidFile), "a supervisor was started although --no-restart was given");
         var pid = Pid(d.PidFile);
+        // No supervisor is its parent (with one, the parent's command line is "weave.dll supervise ..."),
+        // so nothing of ours waits to start it again.
+        var parent = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("PPid:", StringComparison.Ordinal))["PPid:".Length..].Trim();
+        var parentCommand = File.Exists($"/proc/{parent}/cmdline") ? File.ReadAllText($"/proc/{parent}/cmdline").Replace('\0', ' ') : "";
+        Assert.DoesNotContain(" supervise ", parentCommand, StringComparison.Ordinal);
         using (var daemon = Process.GetProcessById(pid))
         {
-            // Its parent is the launching shell's exec, not a supervisor: nothing of ours waits on it.
             daemon.Kill();
             daemon.WaitForExit(10_000);
         }

@@ -239,24 +239,7 @@ public sealed class ListenerRouteTableTests(ITestOutputHelper output) : IDisposa
 
     private HttpClient SocketClient(string path)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, cancellation) =>
-            {
-                var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await s.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellation);
-                    return new NetworkStream(s, ownsSocket: true);
-                }
-                catch
-                {
-                    s.Dispose();
-                    throw;
-                }
-            },
-        };
-        var client = new HttpClient(handler) { BaseAddress = new Uri("http://localhost/"), Timeout = TimeSpan.FromSeconds(30) };
+        var client = SocketHttp.For(path, TimeSpan.FromSeconds(30));
         _dispose.Add(client);
         return client;
     }

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace WeaveOrleans.Host.Tests.Nemesis;
+namespace WeaveOrleans.Host.Tests;
 
 /// <summary>An HttpClient for a daemon's unix socket (&lt;data-dir&gt;/weave.sock): reachable from the test's own namespace without any route into the daemon's.</summary>
 internal static class SocketHttp
