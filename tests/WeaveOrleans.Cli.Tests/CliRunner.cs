@@ -16,11 +16,26 @@ public sealed class CliRunner(IDictionary<string, string>? environment = null)
         return (code, output.ToString(), error.ToString());
     }
 
+    private static readonly HashSet<int> HandedOut = [];
+
+    /// <summary>
+    /// A loopback port nobody listens on now and that no other test of this run was given: test
+    /// classes launch daemons in parallel, and two of them given one free port collide at bind
+    /// (a clean-clone CI run failed so once the suite had more daemons).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        lock (HandedOut)
+        {
+            while (true)
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (HandedOut.Add(port))
+                    return port;
+            }
+        }
     }
 
     /// <summary>The weaver.dll built with the same configuration as these tests.</summary>
