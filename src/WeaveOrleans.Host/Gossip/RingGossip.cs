@@ -13,7 +13,7 @@ namespace WeaveOrleans.Host.Gossip;
 /// at a time, in arrival order) and carries the grain's outgoing messages. The ring crosses hosts only
 /// here, never through Orleans. Starts when the silo becomes active and stops before grains go.
 /// </summary>
-/// <remarks>The engine gossips whole rings; deltas are not used yet.</remarks>
+/// <remarks>The engine sends ring deltas against the stamps each peer has acknowledged, and the whole ring to any other.</remarks>
 public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<ISiloLifecycle>
 {
     private readonly IPeerTransport _transport;
