@@ -107,6 +107,9 @@ public sealed class ReportRouteTests
     [InlineData("{{json .Router.Targets}}", "[\"10.0.0.2\",\"10.0.0.9:6783\"]")]
     [InlineData("{{printf \"%s has %d peers\" .Router.NickName (len .Router.Peers)}}", "host1 has 2 peers")]
     [InlineData("{{if .IPAM.Paxos}}consensus{{else}}ring{{end}}", "ring")]
+    [InlineData("{{.VersionCheck.Enabled}}", "false")]
+    [InlineData("{{range .Router.Targets}}{{.}}{{\"\\n\"}}{{end}}", "10.0.0.2\n10.0.0.9:6783\n")]
+    [InlineData("{{range .Router.Targets}}{{.}}\n{{end}}", "10.0.0.2\n10.0.0.9:6783\n")]
     [InlineData("{{.IPAM.PendingClaims}}", "[{c1 10.32.0.9/12}]")]
     [InlineData("{{range .IPAM.PendingClaims}}{{.Ident}}={{.CIDR}}{{end}}", "c1=10.32.0.9/12")]
     public async Task A_format_runs_the_template_over_the_document(string template, string? expected)

@@ -128,6 +128,8 @@ internal sealed class TemplateEvaluator
     private object? Command(CommandNode command, object? dot, bool piped, object? final)
     {
         var first = command.Args[0];
+        if (first is FunctionNode { Name: "and" or "or" } logic)
+            return ShortCircuit(logic, command, dot, piped, final);
         if (first is FunctionNode function)
         {
             var args = command.Args.Skip(1).Select(a => Argument(a, dot)).ToList();
@@ -147,6 +149,27 @@ internal sealed class TemplateEvaluator
                 ? $"{first.Source} is a value, not a function: it takes no arguments"
                 : $"can't give argument to non-function {first.Source}");
         return Argument(first, dot);
+    }
+
+    /// <summary>
+    /// <c>and</c> and <c>or</c> stop at the first argument that decides, as since Go 1.18, so
+    /// <c>and .IPAM.Paxos .IPAM.Paxos.Elector</c> does not fail on a nil.
+    /// </summary>
+    private object? ShortCircuit(FunctionNode logic, CommandNode command, object? dot, bool piped, object? final)
+    {
+        var args = command.Args.Skip(1).Select(a => (Func<object?>)(() => Argument(a, dot))).ToList();
+        if (piped)
+            args.Add(() => final);
+        if (args.Count == 0)
+            throw Failure(logic.At, logic.Name, $"error calling {logic.Name}: wrong number of args for {logic.Name}: want at least 1 got 0");
+        object? value = null;
+        foreach (var arg in args)
+        {
+            value = arg();
+            if (TemplateValue.IsTrue(value) == (logic.Name == "or"))
+                return value;
+        }
+        return value;
     }
 
     private object? Argument(ArgNode arg, object? dot) => arg switch

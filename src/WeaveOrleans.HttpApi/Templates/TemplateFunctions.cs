@@ -17,6 +17,7 @@ internal static class TemplateFunctions
 
     private static readonly Dictionary<string, Function> Functions = new(StringComparer.Ordinal)
     {
+        // The evaluator runs and/or itself, stopping at the deciding argument; these serve a direct call.
         ["and"] = (_, a) => AtLeast("and", a, 1).FirstOrDefault(v => !TemplateValue.IsTrue(v), a[^1]),
         ["or"] = (_, a) => AtLeast("or", a, 1).FirstOrDefault(TemplateValue.IsTrue, a[^1]),
         ["not"] = (_, a) => !TemplateValue.IsTrue(Exactly("not", a, 1)[0]),

@@ -96,6 +96,9 @@ public sealed class GoTemplateTests
     [InlineData("{{if and .Ready (not .Empty)}}ok{{end}}", "ok")]
     [InlineData("{{or .Empty .Router.NickName}}", "host1")]
     [InlineData("{{and .Ready .Empty}}|", "|")]
+    [InlineData("{{and .IPAM.Paxos .IPAM.Paxos.Elector}}", "<nil>")]
+    [InlineData("{{or .Ready .Nope}} {{.Empty | or .Ready}}", "true true")]
+    [InlineData("{{if or .Empty .Nothing}}yes{{else}}no{{end}}", "no")]
     public void If_with_and_the_truth_of_values(string template, string expected) =>
         Assert.Equal(expected, Run(template));
 
@@ -183,6 +186,8 @@ public sealed class GoTemplateTests
     [InlineData("{{index .Router.Targets 5}}", "error calling index: index out of range: 5")]
     [InlineData("{{len .Ready}}", "error calling len: len of type bool")]
     [InlineData("{{not}}", "error calling not: wrong number of args for not: want 1 got 0")]
+    [InlineData("{{and}}", "error calling and: wrong number of args for and: want at least 1 got 0")]
+    [InlineData("{{and .Ready .Nope}}", "executing at <.Nope>: can't evaluate field Nope")]
     [InlineData("{{lt .Router .Version}}", "error calling lt: invalid type for comparison")]
     [InlineData("{{eq .Ready \"true\"}}", "error calling eq: incompatible types for comparison: bool and string")]
     [InlineData("{{range .Ready}}{{end}}", "range can't iterate over true")]
