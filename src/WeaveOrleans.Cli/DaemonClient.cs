@@ -13,6 +13,9 @@ namespace WeaveOrleans.Cli;
 /// </summary>
 public sealed class DaemonClient : IDisposable
 {
+    /// <summary>The daemon's whole status as JSON (Weave's <c>/report</c> is a different document).</summary>
+    private const string StatusJsonPath = "status/json";
+
     private readonly HttpClient _http;
 
     private DaemonClient(HttpClient http, IpamStatus status)
@@ -75,7 +78,7 @@ public sealed class DaemonClient : IDisposable
         var http = new HttpClient(handler) { BaseAddress = new Uri("http://localhost/"), Timeout = responseTimeout };
         try
         {
-            using var reply = await http.GetAsync("report", cancellation);
+            using var reply = await http.GetAsync(StatusJsonPath, cancellation);
             if (reply.StatusCode == HttpStatusCode.OK)
             {
                 var status = await reply.Content.ReadFromJsonAsync(CliJsonContext.Default.IpamStatus, cancellation);
@@ -92,7 +95,7 @@ public sealed class DaemonClient : IDisposable
 
     public async Task<IpamStatus> Status()
     {
-        using var reply = await _http.GetAsync("report");
+        using var reply = await _http.GetAsync(StatusJsonPath);
         await EnsureServed(reply);
         return await reply.Content.ReadFromJsonAsync(CliJsonContext.Default.IpamStatus)
             ?? throw new CliException("the daemon sent an empty status");
@@ -102,6 +105,19 @@ public sealed class DaemonClient : IDisposable
     public async Task<(HttpStatusCode Code, string Body)> GetText(string path, CancellationToken cancellation = default)
     {
         using var reply = await _http.GetAsync(path, cancellation);
+        return (reply.StatusCode, await reply.Content.ReadAsStringAsync(cancellation));
+    }
+
+    /// <summary>
+    /// Weave's <c>GET /report</c>: the JSON document (asked for with <c>Accept: application/json</c>,
+    /// as Weave's script does), or with <paramref name="format"/> that document through a Go template.
+    /// </summary>
+    public async Task<(HttpStatusCode Code, string Body)> GetReport(string? format, CancellationToken cancellation = default)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, format is null ? "report" : "report?format=" + Uri.EscapeDataString(format));
+        if (format is null)
+            request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/json"));
+        using var reply = await _http.SendAsync(request, cancellation);
         return (reply.StatusCode, await reply.Content.ReadAsStringAsync(cancellation));
     }
 

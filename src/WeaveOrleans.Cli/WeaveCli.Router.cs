@@ -63,10 +63,10 @@ public sealed partial class WeaveCli
             using (var client = await DaemonClient.TryConnect(Settings(parsed), TimeSpan.FromSeconds(10), cancellation))
                 if (client is not null)
                 {
-                    var (_, body) = await client.GetText("status", cancellation);
-                    var line = body.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("Version: ", StringComparison.Ordinal));
-                    if (line is not null)
-                        daemon = line["Version: ".Length..].Split(' ')[0];
+                    // As Weave's script asks: the report's Version field.
+                    var (code, body) = await client.GetReport("{{.Version}}", cancellation);
+                    if (code == HttpStatusCode.OK && body.Trim().Length > 0)
+                        daemon = body.Trim();
                 }
             _out.WriteLine($"weave {daemon}");
             return 0;

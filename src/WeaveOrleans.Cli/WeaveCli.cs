@@ -156,6 +156,7 @@ public sealed partial class WeaveCli
         root.Subcommands.Add(ConnectCommand());
         root.Subcommands.Add(ForgetCommand());
         root.Subcommands.Add(VersionCommand());
+        root.Subcommands.Add(ReportCommand());
         root.Subcommands.Add(PsCommand());
         root.Subcommands.Add(RunCommand());
         root.Subcommands.Add(StartCommand());

@@ -57,9 +57,10 @@ internal static class RouterStatusText
 
     private static string Arrow(RouterConnection c) => c.Outbound ? "->" : "<-";
 
-    private static string Name(RouterConnection c) => string.IsNullOrEmpty(c.Nickname) ? c.PeerName ?? "" : $"{c.PeerName}({c.Nickname})";
+    internal static string Name(RouterConnection c) => string.IsNullOrEmpty(c.Nickname) ? c.PeerName ?? "" : $"{c.PeerName}({c.Nickname})";
 
-    private static string Info(RouterConnection c, bool password) => c.State switch
+    /// <summary>The Info column of <c>/status/connections</c> (also the report's).</summary>
+    internal static string Info(RouterConnection c, bool password) => c.State switch
     {
         "established" => (password ? $"{"unencrypted",-11} " : "") + $"{"none",-6} {Name(c)}",
         "failed" => $"{c.Error ?? "failed"}, retry: {(c.RetryAt is { } at ? at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss.fff 'UTC'", CultureInfo.InvariantCulture) : "never")}",

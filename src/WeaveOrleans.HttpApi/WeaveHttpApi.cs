@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WeaveOrleans.Grains;
+using WeaveOrleans.HttpApi.Report;
+using WeaveOrleans.HttpApi.Templates;
 
 namespace WeaveOrleans.HttpApi;
 
@@ -59,7 +61,10 @@ public static class WeaveHttpApi
         return group;
     }
 
-    /// <summary>Read-only views of the peer and its ring (<c>/status</c>, <c>/status/ipam</c>, <c>/report</c>): safe to expose.</summary>
+    /// <summary>
+    /// Read-only views of the peer and its ring (<c>/status</c> and its sub-routes, Weave's
+    /// <c>/report</c>, and <c>/status/json</c>, the whole status as the CLI and tests read it): safe to expose.
+    /// </summary>
     public static RouteGroupBuilder MapWeaveStatusApi(this IEndpointRouteBuilder endpoints)
     {
         var api = HandlersFor(endpoints);
@@ -69,6 +74,7 @@ public static class WeaveHttpApi
         group.MapGet("/status/targets", api.StatusTargets);
         group.MapGet("/status/connections", api.StatusConnections);
         group.MapGet("/status/peers", api.StatusPeers);
+        group.MapGet("/status/json", api.StatusJson);
         group.MapGet("/report", api.Report);
         return group;
     }
@@ -272,8 +278,58 @@ public static class WeaveHttpApi
         private static int ReadyCode(IPeerRouter? router) =>
             router is { Ready: false } ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
 
-        public RequestDelegate Report => ctx => Run(ctx, async grain =>
+        /// <summary>Everything the grain reports, in this project's own shape (string sizes, WeaveOrleans' extra fields).</summary>
+        public RequestDelegate StatusJson => ctx => Run(ctx, async grain =>
             await Json(ctx, await grain.Status(), ApiJsonContext.Default.IpamStatus));
+
+        /// <summary>
+        /// Weave's report: the JSON document, or with <c>?format=TEMPLATE</c> that document run
+        /// through a Go template. As in Weave an <c>Accept: application/json</c> header asks for the
+        /// JSON whatever the query says; unlike Weave a request with neither gets the JSON too
+        /// (Weave refuses it), and a template that fails to run is a 400 with nothing half written.
+        /// </summary>
+        public RequestDelegate Report => ctx => Run(ctx, async grain =>
+        {
+            var formats = ctx.Request.Query["format"];
+            var json = ctx.Request.Headers.Accept.Any(a => a == "application/json") || formats.Count == 0;
+            if (!json && formats.Count > 1)
+                throw new BadInput("error: must supply one format parameter");
+            // Parsed before the grain is asked: a bad template costs nothing.
+            var template = json ? null : ParseTemplate(formats[0] ?? "");
+            var report = WeaveReportBuilder.Build(await grain.Status(), RouterOf(ctx));
+            var document = JsonSerializer.SerializeToUtf8Bytes(report, ReportJsonContext.Default.WeaveReport);
+            if (template is null)
+            {
+                ctx.Response.StatusCode = StatusCodes.Status200OK;
+                ctx.Response.ContentType = JsonContent;
+                ctx.Response.ContentLength = document.Length;
+                await ctx.Response.Body.WriteAsync(document, ctx.RequestAborted);
+                return;
+            }
+            using var parsed = JsonDocument.Parse(document);
+            string output;
+            try
+            {
+                output = template.Execute(parsed.RootElement, WeaveReportBuilder.Stringer);
+            }
+            catch (TemplateException e)
+            {
+                throw new BadInput(e.Message);
+            }
+            await Text(ctx, StatusCodes.Status200OK, output);
+        });
+
+        private static GoTemplate ParseTemplate(string text)
+        {
+            try
+            {
+                return GoTemplate.Parse(text);
+            }
+            catch (TemplateException e)
+            {
+                throw new BadInput(e.Message);
+            }
+        }
 
         public RequestDelegate Metrics => ctx => Run(ctx, async grain =>
         {

@@ -182,7 +182,7 @@ public sealed class IpamPageTests(ITestOutputHelper output) : IDisposable
     private static ulong ToUInt(IPAddress address) => address.GetAddressBytes().Aggregate(0UL, (n, b) => (n << 8) | b);
 
     private static async Task<IpamStatus> ReportAsync(DaemonProcess d) =>
-        JsonSerializer.Deserialize<IpamStatus>(await d.GetTextAsync("report")) ?? throw new InvalidDataException("empty /report");
+        JsonSerializer.Deserialize<IpamStatus>(await d.GetTextAsync("status/json")) ?? throw new InvalidDataException("empty /status/json");
 
     private static async Task<IpamStatus> PollReportAsync(DaemonProcess d, Func<IpamStatus, bool> condition, string what)
     {

@@ -43,6 +43,9 @@ internal sealed class FakeHostAllocator(string universe = "10.0.0.0/8", string? 
 
     public int DeadContainerAddresses { get; set; }
 
+    /// <summary>What status reports as claims waiting, each <c>IDENT CIDR</c> as the engine writes them.</summary>
+    public string[] PendingClaims { get; set; } = [];
+
     /// <summary>Completes each time a call starts waiting (allocation or prime).</summary>
     public SignalCounter Waiting { get; } = new();
 
@@ -229,7 +232,7 @@ internal sealed class FakeHostAllocator(string universe = "10.0.0.0/8", string? 
                 Paxos: HasRing ? null : new ConsensusInfo(true, 1, 2),
                 Entries: entries,
                 RangeReport: HasRing ? RangeReport : [],
-                PendingClaims: [],
+                PendingClaims: PendingClaims,
                 PendingAllocates: [.. _pending.Select(p => $"{p.Ident} {DefaultSubnet}")],
                 LastMergeError: RejectedMerges > 0 ? "inconsistent entries" : null,
                 RejectedMerges: RejectedMerges,

@@ -191,11 +191,11 @@ public sealed class RouteTests
     }
 
     [Fact]
-    public async Task Report_is_the_status_as_json()
+    public async Task Status_json_is_the_whole_status_as_json()
     {
         await using var api = await ApiHost.StartAsync(new FakeHostAllocator("10.32.0.0/12"));
         api.Grain.CreateRing();
-        var response = await api.Client.GetAsync("/report");
+        var response = await api.Client.GetAsync("/status/json");
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal("application/json; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

@@ -5,27 +5,6 @@ namespace WeaveOrleans.HttpApi.Tests;
 /// <summary>The router routes over a fake <see cref="IPeerRouter"/>: what they read from a request and the text they answer with.</summary>
 public sealed class RouterRouteTests
 {
-    private sealed class FakeRouter : IPeerRouter
-    {
-        public bool Ready { get; set; } = true;
-        public bool PeerDiscovery { get; set; } = true;
-        public List<string> TargetList { get; } = [];
-        public IReadOnlyList<string> Targets => TargetList;
-        public List<RouterConnection> ConnectionList { get; } = [];
-        public IReadOnlyList<RouterConnection> Connections => ConnectionList;
-        public List<(string[] Peers, bool Replace)> ConnectCalls { get; } = [];
-        public List<string[]> ForgetCalls { get; } = [];
-        public string[] Refuse { get; set; } = [];
-
-        public Task<IReadOnlyList<string>> ConnectAsync(IReadOnlyList<string> peers, bool replace, CancellationToken cancellation)
-        {
-            ConnectCalls.Add(([.. peers], replace));
-            return Task.FromResult<IReadOnlyList<string>>(Refuse);
-        }
-
-        public void Forget(IReadOnlyList<string> peers) => ForgetCalls.Add([.. peers]);
-    }
-
     private static Task<ApiHost> Start(FakeRouter router, FakeHostAllocator? grain = null) =>
         ApiHost.StartAsync(grain, configure: s => s.AddSingleton<IPeerRouter>(router));
 

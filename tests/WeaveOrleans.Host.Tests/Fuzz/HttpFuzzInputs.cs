@@ -58,7 +58,7 @@ internal sealed class HttpFuzzInputs(Random rng)
             7 => ("DELETE", $"/peer/{(rng.Next(2) == 0 ? id : RandomPeerName())}"),
             8 => ("GET", "/status"),
             9 => ("GET", "/status/ipam"),
-            10 => ("GET", "/report"),
+            10 => ("GET", rng.Next(2) == 0 ? "/report" : "/report?format=" + Uri.EscapeDataString(Template())),
             11 => ("GET", "/metrics"),
             12 => (Pick(new[] { "POST", "PUT", "DELETE" }), $"/ip/fuzz-{rng.Next(1000)}" + (rng.Next(2) == 0 ? "" : $"/10.45.{rng.Next(256)}.{rng.Next(256)}/16")),
             _ => (Pick(Methods), Pick(OddPaths)),
@@ -70,6 +70,18 @@ internal sealed class HttpFuzzInputs(Random rng)
             path = "/peer/not-a-shutdown";
         return (method, path);
     }
+
+    private static readonly string[] TemplatePieces =
+    [
+        "{{", "}}", "{{.Router.Name}}", "{{range .Router.Peers}}", "{{range $i, $e := .IPAM.Entries}}", "{{end}}", "{{if .Ready}}",
+        "{{else}}", "{{else if .IPAM.Paxos}}", "{{with .IPAM}}", ".IPAM.Entries", "{{json .}}", "{{printf \"%d%s%v%!\" ", "(", ")", "|",
+        "$x := ", "$x", "{{- ", " -}}", "\"", "`", "{{/*", "*/}}", "{{len .IPAM.Paxos}}", "{{index .IPAM.Entries 99}}",
+        "{{printf \"%999999d\" 1}}", "{{.Nope.Nope}}", "{{eq .Ready 1}}", "{{slice .Version 3 1}}", "{{define \"x\"}}", "'", "\\", "\n",
+        new('(', 300), new('{', 300), "{{" + new string('(', 200) + "1" + new string(')', 200) + "}}", "\u0000", "☃",
+    ];
+
+    /// <summary>A template pieced together from good and broken fragments: the daemon must answer 200 or a one-line 400, never 500.</summary>
+    private string Template() => string.Concat(Enumerable.Range(0, rng.Next(1, 8)).Select(_ => Pick(TemplatePieces)));
 
     private string RandomPeerName() => string.Join(':', Enumerable.Range(0, 6).Select(_ => rng.Next(256).ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
 

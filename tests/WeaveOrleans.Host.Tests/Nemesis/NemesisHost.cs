@@ -74,8 +74,8 @@ internal sealed class NemesisHost : IDisposable
         return result;
     }
 
-    /// <summary>GET /report as JSON.</summary>
-    public async Task<JsonDocument> ReportAsync() => JsonDocument.Parse(await Admin.GetStringAsync("report"));
+    /// <summary>GET /status/json: the whole status (ring entries, connected peers, sizes as strings).</summary>
+    public async Task<JsonDocument> ReportAsync() => JsonDocument.Parse(await Admin.GetStringAsync("status/json"));
 
     public void Dispose()
     {
