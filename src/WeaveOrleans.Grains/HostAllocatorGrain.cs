@@ -396,12 +396,12 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         _transfers.Observe(_engine.Ring, _time.GetUtcNow(), TransferKind, p => _engine.Nicknames.GetValueOrDefault(p));
 
         StateChange? change = null;
-        if (!_stopped && (effects.ChangedIdents.Count > 0 || effects.SnapshotChanged))
+        if (!_stopped && effects.ChangesState)
         {
             var rows = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
-            foreach (var ident in effects.ChangedIdents)
-                rows[ident] = _engine.Owned.TryGetValue(ident, out var owned) ? OwnedCodec.Encode(owned) : null;
-            change = new StateChange(effects.SnapshotChanged ? SnapshotCodec.Encode(_engine.Snapshot()) : null, rows);
+            foreach (var (ident, owned) in effects.Rows)
+                rows[ident] = owned is null ? null : OwnedCodec.Encode(owned);
+            change = new StateChange(effects.Snapshot is { } snapshot ? SnapshotCodec.Encode(snapshot) : null, rows);
         }
         if (change is null && effects.Messages.Count == 0 && effects.Completions.Count == 0)
             return _tail;

@@ -7,7 +7,7 @@ public sealed partial class Allocator
     /// <summary>Releases one address of <paramref name="ident"/>.</summary>
     public Outcome Free(string ident, Address address)
     {
-        if (!_owned.TryGetValue(ident, out var owned) || !owned.Cidrs.Any(c => c.Address == address))
+        if (!_idents.Holds(ident, address))
             return new Outcome.Failed($"Free: address {address} not found for {ident}");
         Unrecord(ident, address);
         return new Outcome.Ok();

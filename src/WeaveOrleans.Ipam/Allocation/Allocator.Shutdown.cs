@@ -26,12 +26,10 @@ public sealed partial class Allocator
         }
         Ownership.HandOver(heir);
         // Recorded like a removal: the heir owns what still names this peer, and nobody may rmpeer it.
-        _removed[Self] = heir;
+        _removals.Record(Self, heir);
         MetaChanged();
-        _owned.Clear();
-        _holders.Clear();
+        _idents.Clear();
         _dead.Clear();
-        _effects.SnapshotChanged = true;
         Log(LogLevel.Info, $"Handed every range to {NameOf(heir)}");
         BroadcastGossip();
         return heir;
@@ -39,10 +37,11 @@ public sealed partial class Allocator
 
     private PeerName PickHeir()
     {
-        bool Candidate(PeerName p) => p != Self && p != PeerName.None && !_removed.ContainsKey(p);
-        var known = _nicknames.Keys.Where(Candidate).Order().ToList();
-        return Ring.PickPeerForTransfer(p => Candidate(p) && _reachable.Contains(p)) is var liveOwner && liveOwner != PeerName.None ? liveOwner
-            : known.FirstOrDefault(_reachable.Contains) is var liveKnown && liveKnown != PeerName.None ? liveKnown
+        bool Candidate(PeerName p) => p != Self && p != PeerName.None && !_removals.IsRemoved(p);
+        bool Live(PeerName p) => _peers.Reachable.Contains(p);
+        var known = _peers.Nicknames.Keys.Where(Candidate).Order().ToList();
+        return Ring.PickPeerForTransfer(p => Candidate(p) && Live(p)) is var liveOwner && liveOwner != PeerName.None ? liveOwner
+            : known.FirstOrDefault(Live) is var liveKnown && liveKnown != PeerName.None ? liveKnown
             : Ring.PickPeerForTransfer(Candidate) is var owner && owner != PeerName.None ? owner
             : known.FirstOrDefault(PeerName.None);
     }

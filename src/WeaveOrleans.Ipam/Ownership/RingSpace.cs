@@ -24,7 +24,11 @@ public sealed class RingSpace
         Space = space;
         if (Disagreement() is { } problem)
             throw new InvalidOperationException($"ring and free list disagree: {problem}");
+        _stampTaken = ring.ChangeStamp;
     }
+
+    /// <summary>The ring's change stamp at the last <see cref="TakeRingChanged"/>.</summary>
+    private ulong _stampTaken;
 
     public Ring Ring { get; }
 
@@ -74,6 +78,20 @@ public sealed class RingSpace
 
     /// <summary>Brings the ring's advertised free counts for this peer's entries up to date.</summary>
     public bool ReportFree() => Ring.ReportFree(Space.FreeIn);
+
+    /// <summary>
+    /// Marks a change that is not the ring's own (nicknames, removals) in the ring's history, so that
+    /// deltas from before it carry it. Returns the new change stamp.
+    /// </summary>
+    public ulong Touch() => Ring.Touch();
+
+    /// <summary>Whether the ring changed since the last call (every ring change raises its change stamp).</summary>
+    public bool TakeRingChanged()
+    {
+        var changed = Ring.ChangeStamp != _stampTaken;
+        _stampTaken = Ring.ChangeStamp;
+        return changed;
+    }
 
     /// <summary>Applies a ring change, then moves the free list by the difference in this peer's ranges.</summary>
     private void Moving(Action change)
