@@ -59,11 +59,7 @@ public sealed partial class Allocator
 
         if (snapshot.Ring is { IsEmpty: false } ringData)
         {
-            var ring = Ring.Restore(Self, ringData);
-            var space = new Space();
-            foreach (var range in ring.OwnedRanges())
-                space.AddOwned(range);
-            Ownership = new RingSpace(ring, space);
+            Ownership = RingSpace.Restore(Ring.Restore(Self, ringData));
             RestoreQuarantine(snapshot.Quarantine.IsDefault ? [] : snapshot.Quarantine);
             if (Config.Init is InitMode.BySeed)
                 Log(LogLevel.Info, "Found persisted IPAM data, ignoring supplied IPAM seed");

@@ -8,13 +8,24 @@ namespace WeaveOrleans.Ipam.Ownership;
 /// <summary>
 /// The ring and this peer's free list, changed only together so that they always agree: the ranges the
 /// ring gives this peer are exactly the ranges the free list holds. Every operation that moves
-/// ownership (creating the ring, merging, donating, taking over, handing over) goes through here.
+/// ownership (creating the ring, merging, donating, taking over, handing over) goes through here:
+/// the ring's and the free list's own mutators of ownership are internal to the engine, so nothing
+/// outside it can move one without the other.
 /// </summary>
 public sealed class RingSpace
 {
     public RingSpace(AddressRange universe, PeerName local)
         : this(new Ring(universe, local), new Space())
     {
+    }
+
+    /// <summary>A restored ring with a free list owning exactly what the ring gives this peer, all of it free.</summary>
+    public static RingSpace Restore(Ring ring)
+    {
+        var space = new Space();
+        foreach (var range in ring.OwnedRanges())
+            space.AddOwned(range);
+        return new RingSpace(ring, space);
     }
 
     /// <summary>Wraps a restored ring and free list; they must already agree.</summary>
