@@ -47,20 +47,21 @@ public sealed partial class Allocator
                 _pending.Remove(op);
     }
 
-    /// <summary>The caller gave up on <paramref name="requestId"/> (e.g. the HTTP client disconnected).</summary>
-    public bool Cancel(long requestId) => CancelWhere(op => op.RequestId == requestId, "cancelled") > 0;
+    /// <summary>
+    /// The caller gave up on <paramref name="requestId"/> (e.g. the HTTP client disconnected): if it is
+    /// still waiting, it completes as cancelled.
+    /// </summary>
+    public void Cancel(long requestId) => CancelWhere(op => op.RequestId == requestId, "cancelled");
 
     private void CancelFor(string ident, string reason) => CancelWhere(op => op.Ident == ident, reason);
 
     private void CancelAll(string reason) => CancelWhere(_ => true, reason);
 
-    private int CancelWhere(Func<PendingOp, bool> match, string reason)
+    private void CancelWhere(Func<PendingOp, bool> match, string reason)
     {
-        var cancelled = _pending.RemoveWhere(match);
-        foreach (var op in cancelled)
+        foreach (var op in _pending.RemoveWhere(match))
             if (op is not PendingClaim { Answered: true })
                 Complete(op.RequestId, new Outcome.Cancelled(reason));
-        return cancelled.Count;
     }
 
     private bool RefusedWhileStopped(long requestId)

@@ -15,9 +15,13 @@ public sealed partial class Allocator
     /// peer itself, for a peer that is connected right now (it is alive: its addresses would be given
     /// out twice) and for a peer another live peer already removed (two takeovers of one range would
     /// duplicate each other's addresses). Before the ring exists there is nothing to take: it answers
-    /// 0 and records nothing, so the peer can still be removed once the ring names it.
+    /// 0 and records nothing, so the peer can still be removed once the ring names it. Answered at
+    /// once, as a completion for <paramref name="requestId"/>.
     /// </summary>
-    public Outcome RemovePeer(string nameOrNickname, TimeSpan now)
+    public void RemovePeer(long requestId, string nameOrNickname, TimeSpan now) =>
+        Complete(requestId, TryRemovePeer(nameOrNickname, now));
+
+    private Outcome TryRemovePeer(string nameOrNickname, TimeSpan now)
     {
         var peer = _peers.Resolve(nameOrNickname);
         if (peer is not { } victim || Ring.IsEmpty)

@@ -9,9 +9,12 @@ public sealed partial class Allocator
     /// <summary>
     /// Leaves the network (<c>weave reset</c>): cancels pending work and hands every range to an heir,
     /// preferring a connected peer that owns ranges, then a connected peer known by nickname, then any
-    /// owner, then anyone known. Returns the heir, or <see cref="PeerName.None"/> when there is none.
+    /// owner, then anyone known. Answered at once, as a completion for <paramref name="requestId"/>
+    /// naming the heir (<see cref="PeerName.None"/> when there is none).
     /// </summary>
-    public PeerName Shutdown(TimeSpan now)
+    public void Shutdown(long requestId, TimeSpan now) => Complete(requestId, new Outcome.Ok(Heir: HandOverAll(now)));
+
+    private PeerName HandOverAll(TimeSpan now)
     {
         _shuttingDown = true;
         CancelAll("peer is shutting down");

@@ -50,7 +50,7 @@ public class EffectsTests
         var allocator = WithRing();
         allocator.Allocate(2, "c1", null, isContainer: true, Now);
         allocator.TakeEffects();
-        allocator.Delete("c1");
+        allocator.Delete(4, "c1");
         var row = Assert.Single(allocator.TakeEffects().Rows);
         Assert.Equal(("c1", (OwnedAddresses?)null), (row.Key, row.Value));
     }
@@ -92,6 +92,21 @@ public class EffectsTests
         Assert.Equal(allocator.Ring.ToString(), restored.Ring.ToString());
         Assert.Equal(allocator.Owned.Keys.Order(), restored.Owned.Keys.Order());
         Assert.Empty(restored.TakeEffects().Rows);
+    }
+
+    [Fact]
+    public void Commands_answered_at_once_complete_their_request_like_those_that_wait()
+    {
+        var allocator = WithRing();
+        allocator.Free(7, "c1", Address.Parse("10.0.3.9"));
+        allocator.Delete(8, "c1");
+        allocator.RemovePeer(9, "nobody", Now);
+        allocator.Shutdown(10, Now);
+        var answers = allocator.TakeEffects().Completions.ToDictionary(c => c.RequestId, c => c.Outcome);
+        Assert.Equal("Free: address 10.0.3.9 not found for c1", Assert.IsType<Outcome.Failed>(answers[7]).Message);
+        Assert.Equal("Delete: no addresses for c1", Assert.IsType<Outcome.Failed>(answers[8]).Message);
+        Assert.Equal("0 IPs taken over from nobody\n", Assert.IsType<Outcome.Ok>(answers[9]).Text);
+        Assert.Equal(Peers.PeerName.None, Assert.IsType<Outcome.Ok>(answers[10]).Heir);
     }
 
     [Fact]
