@@ -7,9 +7,6 @@ public sealed partial class Allocator
     /// <summary>Peers removed with rmpeer, each with the peer that took over its ranges.</summary>
     public IReadOnlyDictionary<PeerName, PeerName> RemovedPeers => _removals.All;
 
-    /// <summary>Gossip has arrived since this process started, so this peer's view is not just its own old state.</summary>
-    private bool _heardFromPeers;
-
     /// <summary>
     /// rmpeer: takes over every range of a dead peer, named by peer name or nickname. Refused for this
     /// peer itself, for a peer that is connected right now (it is alive: its addresses would be given

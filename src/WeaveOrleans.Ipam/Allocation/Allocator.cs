@@ -25,6 +25,9 @@ public sealed partial class Allocator
     private readonly PendingRequests _pending = new();
     private RingBootstrap _bootstrap = RingBootstrap.Finished();
     private bool _shuttingDown;
+
+    /// <summary>Gossip has arrived since this process started, so this peer's view is not just its own old state.</summary>
+    private bool _heardFromPeers;
     private Effects _effects = new();
 
     /// <summary>
