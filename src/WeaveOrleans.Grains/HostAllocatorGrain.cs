@@ -175,8 +175,11 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
             using (cancellation.Register(static s => ((TaskCompletionSource)s!).TrySetResult(), cancelled))
                 await Task.WhenAny(answer.Task, cancelled.Task);
             // Back in a grain turn: the engine may be touched again.
-            if (!answer.Task.IsCompleted && _engine.Cancel(id))
+            if (!answer.Task.IsCompleted)
+            {
+                _engine.Cancel(id);
                 _ = Flush();
+            }
         }
         return ToReply(await answer.Task);
     }
@@ -218,41 +221,30 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         return all;
     }
 
-    public async Task<IpamReply> Free(string ident, string address)
+    public Task<IpamReply> Free(string ident, string address)
     {
         Address addr;
         if (Cidr.TryParse(address, out var cidr, out _))
             addr = cidr.Address;
         else if (!Address.TryParse(address, out addr, out var error))
-            return Failed(error);
-        var outcome = _engine.Free(ident, addr);
-        await Flush();
-        return ToReply(outcome);
+            return Task.FromResult(Failed(error));
+        return RunRequest(id => _engine.Free(id, ident, addr), CancellationToken.None);
     }
 
-    public async Task<IpamReply> Delete(string ident)
-    {
-        var outcome = _engine.Delete(ident);
-        await Flush();
-        return ToReply(outcome);
-    }
+    public Task<IpamReply> Delete(string ident) =>
+        RunRequest(id => _engine.Delete(id, ident), CancellationToken.None);
 
-    public async Task<IpamReply> RemovePeer(string nameOrNickname)
-    {
-        var outcome = _engine.RemovePeer(nameOrNickname, Now);
-        await Flush();
-        return ToReply(outcome);
-    }
+    public Task<IpamReply> RemovePeer(string nameOrNickname) =>
+        RunRequest(id => _engine.RemovePeer(id, nameOrNickname, Now), CancellationToken.None);
 
     public async Task<IpamReply> Shutdown()
     {
         if (_stopped)
             return new IpamReply(IpamReplyKind.Ok, Text: "already shut down\n");
-        var heir = _engine.Shutdown(Now);
-        var handover = Flush();
+        var (_, answer) = Begin(id => _engine.Shutdown(id, Now));
         // From here on nothing more is persisted or processed: the delete below is the last write.
         _stopped = true;
-        await handover;
+        var heir = await answer.Task is Outcome.Ok { Heir: { } h } ? h : PeerName.None;
         if (_storageFailure is not null)
             return Failed($"could not persist the handover: {_storageFailure.Message}");
         await _store.DeleteAsync(_key, CancellationToken.None);
@@ -396,12 +388,12 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         _transfers.Observe(_engine.Ring, _time.GetUtcNow(), TransferKind, p => _engine.Nicknames.GetValueOrDefault(p));
 
         StateChange? change = null;
-        if (!_stopped && (effects.ChangedIdents.Count > 0 || effects.SnapshotChanged))
+        if (!_stopped && effects.ChangesState)
         {
             var rows = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
-            foreach (var ident in effects.ChangedIdents)
-                rows[ident] = _engine.Owned.TryGetValue(ident, out var owned) ? OwnedCodec.Encode(owned) : null;
-            change = new StateChange(effects.SnapshotChanged ? SnapshotCodec.Encode(_engine.Snapshot()) : null, rows);
+            foreach (var (ident, owned) in effects.Rows)
+                rows[ident] = owned is null ? null : OwnedCodec.Encode(owned);
+            change = new StateChange(effects.Snapshot is { } snapshot ? SnapshotCodec.Encode(snapshot) : null, rows);
         }
         if (change is null && effects.Messages.Count == 0 && effects.Completions.Count == 0)
             return _tail;

@@ -218,6 +218,24 @@ public sealed class PeerNetwork(int seed)
         return id;
     }
 
+    /// <summary>
+    /// Runs a command the engine answers at once (free, delete, rmpeer, shutdown) under a new request
+    /// id, puts what it produced on the wire, and returns its answer.
+    /// </summary>
+    public Outcome Run(SimPeer peer, Action<Allocator, long> command)
+    {
+        var id = _nextRequest++;
+        command(peer.Allocator, id);
+        Flush(peer);
+        return peer.Answers.TryGetValue(id, out var outcome)
+            ? outcome
+            : throw new InvalidOperationException($"request {id} on {peer} was not answered at once");
+    }
+
+    /// <summary>Runs a shutdown (weave reset) and returns the heir, <see cref="PeerName.None"/> when there is none.</summary>
+    public PeerName Shutdown(SimPeer peer) =>
+        Run(peer, (a, id) => a.Shutdown(id, Now)) is Outcome.Ok { Heir: { } heir } ? heir : PeerName.None;
+
     /// <summary>Runs <paramref name="action"/> on the peer's allocator and puts what it produced on the wire.</summary>
     public T Do<T>(SimPeer peer, Func<Allocator, T> action)
     {

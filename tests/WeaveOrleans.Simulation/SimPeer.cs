@@ -31,13 +31,13 @@ public sealed class SimPeer(PeerName name, string nickname, AllocatorConfig conf
     /// <summary>Does what a host does with effects: persist first, then answer and send.</summary>
     internal IEnumerable<Outgoing> Absorb(Effects effects)
     {
-        foreach (var ident in effects.ChangedIdents)
-            if (Allocator.Owned.TryGetValue(ident, out var owned))
+        foreach (var (ident, owned) in effects.Rows)
+            if (owned is not null)
                 PersistedRows[ident] = owned;
             else
                 PersistedRows.Remove(ident);
-        if (effects.SnapshotChanged)
-            PersistedSnapshot = Allocator.Snapshot();
+        if (effects.Snapshot is { } snapshot)
+            PersistedSnapshot = snapshot;
         foreach (var completion in effects.Completions)
             Answers[completion.RequestId] = completion.Outcome;
         Log.AddRange(effects.Log);

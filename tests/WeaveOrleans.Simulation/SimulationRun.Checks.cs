@@ -140,7 +140,7 @@ public sealed partial class SimulationRun
         foreach (var removed in Up.Where(p => p.Allocator.RemovedFromNetwork).ToList())
         {
             _net.Note($"{removed.Nickname}: reset, as its status says");
-            _net.Do(removed, a => a.Shutdown(_net.Now));
+            _net.Shutdown(removed);
             _net.Crash(removed);
             _gone.Add(removed);
         }
@@ -163,7 +163,7 @@ public sealed partial class SimulationRun
             var named = remover.Allocator.Ring.Peers().Concat(remover.Allocator.RemovedPeers.Values).ToHashSet();
             foreach (var dead in _net.Peers.Where(p => !serving.Contains(p) && named.Contains(p.Name) && !p.Up))
             {
-                var outcome = _net.Do(remover, a => a.RemovePeer(dead.Name.ToString(), _net.Now));
+                var outcome = _net.Run(remover, (a, id) => a.RemovePeer(id, dead.Name.ToString(), _net.Now));
                 _net.Note($"{remover.Nickname}: rmpeer {dead.Nickname} -> {outcome}");
                 if (outcome is Outcome.Ok { Text: var text } && !text!.StartsWith("0 ", StringComparison.Ordinal))
                     progress = true;

@@ -32,9 +32,9 @@ public sealed partial class Allocator
 
     internal bool TryAllocate(PendingAllocate op, TimeSpan now, bool tick)
     {
-        if (FindExisting(op.Ident, op.Subnet) is { } existing)
+        if (_idents.FindIn(op.Ident, op.Subnet) is { } existing)
         {
-            _dead.Remove(op.Ident);
+            _dead.Forget(op.Ident);
             Complete(op.RequestId, new Outcome.Ok(existing));
             return true;
         }
@@ -49,7 +49,7 @@ public sealed partial class Allocator
             var ident = op.Ident == Idents.NoContainer ? address.ToString() : op.Ident;
             var cidr = new Cidr(address, op.Subnet.PrefixLength);
             Record(ident, cidr, op.IsContainer);
-            _dead.Remove(ident);
+            _dead.Forget(ident);
             Complete(op.RequestId, new Outcome.Ok(cidr));
             return true;
         }
@@ -68,7 +68,7 @@ public sealed partial class Allocator
         if (tick)
             op.DeniedBy.Clear();
         var donor = Ring.ChoosePeersToAskForSpace(subnet, _random)
-            .Where(p => IsReachable(p) && !op.DeniedBy.Contains(p) && !_removed.ContainsKey(p))
+            .Where(p => IsReachable(p) && !op.DeniedBy.Contains(p) && !_removals.IsRemoved(p))
             .Select(p => (PeerName?)p)
             .FirstOrDefault();
         op.NoDonor = donor is null;

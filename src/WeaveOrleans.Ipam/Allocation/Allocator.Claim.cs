@@ -34,14 +34,14 @@ public sealed partial class Allocator
 
     private void ClaimOutsideRange(long requestId, string ident, Cidr address, bool isContainer)
     {
-        if (_holders.TryGetValue(address.Address, out var holder))
+        if (_idents.TryGetHolder(address.Address, out var holder))
         {
             if (holder == ident)
             {
                 Complete(requestId, new Outcome.Ok(address));
                 return;
             }
-            if (!_dead.ContainsKey(holder))
+            if (!_dead.IsDead(holder))
             {
                 Complete(requestId, new Outcome.Failed($"address {address} already in use by {holder}"));
                 return;
@@ -55,7 +55,7 @@ public sealed partial class Allocator
     internal bool TryClaim(PendingClaim op, TimeSpan now, bool tick)
     {
         EstablishRing(now);
-        _dead.Remove(op.Ident);
+        _dead.Forget(op.Ident);
         if (Ring.IsEmpty)
         {
             if (op.NoErrorOnUnknown && !op.Answered)
@@ -70,7 +70,7 @@ public sealed partial class Allocator
         if (owner == Self)
         {
             // Held back after rmpeer: wait until the other peers confirm the range is ours.
-            if (!_holders.ContainsKey(addr) && Ownership.Space.IsHeld(addr))
+            if (!_idents.Holds(addr) && Ownership.Space.IsHeld(addr))
                 return false;
             Finish(op, ClaimOwnAddress(op));
             return true;
@@ -105,7 +105,7 @@ public sealed partial class Allocator
     {
         if (Ring.IsEmpty)
             return;
-        foreach (var op in PendingClaims.Where(c => Ring.Owner(c.Address.Address) == peer).ToList())
+        foreach (var op in _pending.Claims.Where(c => Ring.Owner(c.Address.Address) == peer).ToList())
         {
             _pending.Remove(op);
             Finish(op, OwnerUnreachable(op, peer));
@@ -116,7 +116,7 @@ public sealed partial class Allocator
     {
         var addr = op.Address.Address;
         var ident = RecordIdent(op.Ident, addr);
-        if (!_holders.TryGetValue(addr, out var holder))
+        if (!_idents.TryGetHolder(addr, out var holder))
         {
             var result = Ownership.Space.Claim(addr);
             if (result != FreeList.ClaimResult.Claimed)

@@ -5,8 +5,6 @@ namespace WeaveOrleans.Ipam.Allocation;
 
 public sealed partial class Allocator
 {
-    private bool _ringRequested;
-
     /// <summary>Waits until a ring exists (<c>weave prime</c>).</summary>
     public void Prime(long requestId, TimeSpan now)
     {
@@ -36,20 +34,13 @@ public sealed partial class Allocator
     {
         if (!Ring.IsEmpty || _shuttingDown)
             return;
-        switch (_paxos)
+        if (_bootstrap.TryStartProposing())
         {
-            case Elector elector when !_awaitingConsensus:
-                _awaitingConsensus = true;
-                elector.Propose();
-                _effects.SnapshotChanged = true;
-                BroadcastGossip();
-                CheckConsensus(now);
-                break;
-            case Observer when !_ringRequested:
-                _ringRequested = true;
-                BroadcastGossip(ringRequest: true);
-                break;
+            BroadcastGossip();
+            CheckConsensus(now);
         }
+        else if (_bootstrap.TryRequestRing())
+            BroadcastGossip(ringRequest: true);
     }
 
     private void OnPaxos(PeerName from, PaxosState state, TimeSpan now)
@@ -60,26 +51,16 @@ public sealed partial class Allocator
             SendGossip(from);
             return;
         }
-        if (_paxos is null)
+        if (!_bootstrap.HasParticipant)
             return;
-        var changed = _paxos.Update(state);
-        changed |= _paxos.Think();
-        if (changed)
-        {
-            _effects.SnapshotChanged = true;
-            if (_paxos is Elector)
-                BroadcastGossip();
-        }
+        if (_bootstrap.Update(state) && _bootstrap.ElectorState is not null)
+            BroadcastGossip();
         CheckConsensus(now);
     }
 
-    /// <remarks>
-    /// Only electors act on agreement: an observer does not know the quorum (it was launched without a
-    /// peer count), so it waits for a peer to send it the ring.
-    /// </remarks>
     private void CheckConsensus(TimeSpan now)
     {
-        if (_paxos is Elector && Ring.IsEmpty && _paxos.TryGetConsensus(out var value))
+        if (Ring.IsEmpty && _bootstrap.TryGetAgreement(out var value))
         {
             CreateRing(value.Peers, announce: true);
             RetryPending(now, tick: false);
@@ -89,9 +70,7 @@ public sealed partial class Allocator
     private void CreateRing(IReadOnlyCollection<PeerName> peers, bool announce)
     {
         Ownership.CreateRing(peers);
-        _paxos = null;
-        _awaitingConsensus = false;
-        _effects.SnapshotChanged = true;
+        _bootstrap.Finish();
         Log(LogLevel.Info, $"Created the IP allocation ring from peers [{string.Join(", ", peers.Order())}]");
         if (announce)
             BroadcastGossip();

@@ -3,7 +3,7 @@ namespace WeaveOrleans.Ipam.Allocation;
 public sealed partial class Allocator
 {
     /// <summary>A container (re)started: it keeps its addresses.</summary>
-    public void ContainerStarted(string id) => _dead.Remove(id);
+    public void ContainerStarted(string id) => _dead.Forget(id);
 
     /// <summary>
     /// A container died: its addresses are released after the grace period unless it starts again
@@ -11,15 +11,15 @@ public sealed partial class Allocator
     /// </summary>
     public void ContainerDied(string id, TimeSpan now)
     {
-        if (_owned.TryGetValue(id, out var owned) && owned.IsContainer)
-            _dead[id] = now;
+        if (_idents.IsContainer(id))
+            _dead.Died(id, now);
         CancelFor(id, "container died");
     }
 
     /// <summary>A container was removed: its addresses are released at once.</summary>
     public void ContainerDestroyed(string id)
     {
-        if (_owned.TryGetValue(id, out var owned) && owned.IsContainer)
+        if (_idents.IsContainer(id))
             Release(id);
         CancelFor(id, "container destroyed");
     }
@@ -32,8 +32,8 @@ public sealed partial class Allocator
     public int PruneOwned(IReadOnlySet<string> runningContainers)
     {
         foreach (var id in runningContainers)
-            _dead.Remove(id);
-        var gone = _owned.Where(kv => kv.Value.IsContainer && !runningContainers.Contains(kv.Key)).Select(kv => kv.Key).ToList();
+            _dead.Forget(id);
+        var gone = _idents.Owned.Where(kv => kv.Value.IsContainer && !runningContainers.Contains(kv.Key)).Select(kv => kv.Key).ToList();
         foreach (var id in gone)
         {
             Release(id);
@@ -44,8 +44,7 @@ public sealed partial class Allocator
 
     private void RemoveDeadContainers(TimeSpan now)
     {
-        var expired = _dead.Where(kv => now - kv.Value > Config.ContainerDeathGrace).Select(kv => kv.Key).ToList();
-        foreach (var id in expired)
+        foreach (var id in _dead.Expired(now, Config.ContainerDeathGrace))
             Release(id);
     }
 }

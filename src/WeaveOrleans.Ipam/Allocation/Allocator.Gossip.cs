@@ -5,31 +5,17 @@ using WeaveOrleans.Ipam.Rings;
 namespace WeaveOrleans.Ipam.Allocation;
 
 /// <summary>
-/// What gossip carries to each peer. A peer that has acknowledged a point of our ring history gets only
-/// what changed since then; any other gets the whole ring. The receiver merges a delta only when it
-/// holds the point the delta builds on, and otherwise asks again: a delta merged over a gap would leave
-/// it owning a range without the tokens that split it, which whole-ring gossip can never do.
+/// What gossip carries to each peer: the <see cref="GossipLedger"/> says how much of our ring each
+/// peer holds, and a peer that has acknowledged a point gets only what changed since then.
 /// </summary>
 public sealed partial class Allocator
 {
-    /// <summary>This incarnation's name for its ring history (change stamps restart at zero with the engine).</summary>
-    private readonly ulong _epoch;
-
-    /// <summary>Per peer: the point of our ring history it last said it holds.</summary>
-    private readonly Dictionary<PeerName, RingStamp> _acked = [];
-
-    /// <summary>Per peer: the point of its ring history we hold, told back to it with our gossip.</summary>
-    private readonly Dictionary<PeerName, RingStamp> _heard = [];
-
-    /// <summary>The ring stamp at the last change of nicknames or removals.</summary>
-    private ulong _metaStamp;
-
     /// <summary>Gossip to every connected peer, each getting what it lacks.</summary>
     private void BroadcastGossip(bool ringRequest = false)
     {
         // Peers that acknowledged the same point (the usual case) share one delta.
         var parts = new GossipParts(this);
-        foreach (var peer in _reachable.Order())
+        foreach (var peer in _peers.Reachable.Order())
             Send(peer, GossipFor(peer, ringRequest, parts));
     }
 
@@ -42,15 +28,15 @@ public sealed partial class Allocator
     /// <remarks>A peer that knows it was removed shares only the removed list: its ring is stale.</remarks>
     private Gossip GossipFor(PeerName to, bool ringRequest, GossipParts parts)
     {
-        var heard = _heard.TryGetValue(to, out var h) ? h : (RingStamp?)null;
+        var heard = _ledger.HeardFrom(to);
         if (Ring.IsEmpty || RemovedFromNetwork)
-            return new(parts.Nicknames, RemovedFromNetwork ? null : (_paxos as Consensus.Elector)?.State,
+            return new(parts.Nicknames, RemovedFromNetwork ? null : _bootstrap.ElectorState,
                 null, parts.Removed, ringRequest, Heard: heard);
 
-        var at = new RingStamp(_epoch, Ring.ChangeStamp);
-        if (_acked.TryGetValue(to, out var acked))
+        var at = new RingStamp(_ledger.Epoch, Ring.ChangeStamp);
+        if (_ledger.TryGetAcked(to, out var acked))
         {
-            var metaChanged = _metaStamp > acked.Stamp;
+            var metaChanged = _ledger.MetaStamp > acked.Stamp;
             return new(metaChanged ? parts.Nicknames : ImmutableDictionary<PeerName, string>.Empty,
                 null, parts.DeltaSince(acked.Stamp),
                 metaChanged ? parts.Removed : ImmutableDictionary<PeerName, PeerName>.Empty,
@@ -64,9 +50,9 @@ public sealed partial class Allocator
     {
         private readonly Dictionary<ulong, RingData> _deltas = [];
 
-        public ImmutableDictionary<PeerName, string> Nicknames => field ??= allocator._nicknames.ToImmutableDictionary();
+        public ImmutableDictionary<PeerName, string> Nicknames => field ??= allocator._peers.ToImmutable();
 
-        public ImmutableDictionary<PeerName, PeerName> Removed => field ??= allocator._removed.ToImmutableDictionary();
+        public ImmutableDictionary<PeerName, PeerName> Removed => field ??= allocator._removals.ToImmutable();
 
         public RingData WholeRing => field ??= allocator.Ring.ToData();
 
@@ -79,33 +65,5 @@ public sealed partial class Allocator
     }
 
     /// <summary>Nicknames or removals changed: peers that acknowledged an earlier point must hear them.</summary>
-    private void MetaChanged() => _metaStamp = Ring.Touch();
-
-    /// <summary>
-    /// What <paramref name="from"/> says it holds of our ring decides what we send it next. Only a point
-    /// of this incarnation's history that exists counts; anything else gets the whole ring.
-    /// </summary>
-    private void TakeAcknowledgement(PeerName from, RingStamp? heard)
-    {
-        if (heard is { } h && h.Epoch == _epoch && h.Stamp <= Ring.ChangeStamp)
-            _acked[from] = h;
-        else
-            _acked.Remove(from);
-    }
-
-    /// <summary>Whether the ring in <paramref name="gossip"/> can be merged: whole, or a delta over a point we hold.</summary>
-    private bool HoldsBaseOf(PeerName from, Gossip gossip, RingData ring) =>
-        !ring.IsDelta
-        || (gossip.RingAt is { } at && _heard.TryGetValue(from, out var heard)
-            && heard.Epoch == at.Epoch && gossip.DeltaBase <= heard.Stamp);
-
-    /// <summary>After a merge without refusal: we now hold the sender's ring up to the point the message brought.</summary>
-    private void RecordHeard(PeerName from, Gossip gossip)
-    {
-        if (gossip.RingAt is not { } at)
-            return;
-        if (_heard.TryGetValue(from, out var heard) && heard.Epoch == at.Epoch && heard.Stamp >= at.Stamp)
-            return;
-        _heard[from] = at;
-    }
+    private void MetaChanged() => _ledger.MetaChanged(Ownership.Touch());
 }

@@ -4,34 +4,29 @@ public sealed partial class Allocator
 {
     public bool HasPending => _pending.Count > 0;
 
-    private IEnumerable<PendingClaim> PendingClaims => _pending.OfType<PendingClaim>();
-
-    private IEnumerable<PendingAllocate> PendingAllocates => _pending.OfType<PendingAllocate>();
-
     /// <summary>
     /// The periodic step: refresh advertised free space, push consensus along, retry what waits, and
     /// release containers dead for longer than the grace period.
     /// </summary>
     public void Tick(TimeSpan now)
     {
-        // The new counts carry new versions, which must outlive a restart: a restarted peer that
-        // re-issued a version with other counts would leave peers disagreeing for ever.
-        if (!Ring.IsEmpty && Ownership.ReportFree())
-            _effects.SnapshotChanged = true;
+        // The new counts carry new versions, which must outlive a restart (the ring's change stamp
+        // rises, so the snapshot is written): a restarted peer that re-issued a version with other
+        // counts would leave peers disagreeing for ever.
+        if (!Ring.IsEmpty)
+            Ownership.ReportFree();
         // Also on ticks: what names a removed peer may have arrived before we learned it was removed
         // (or have been restored from disk), when no later merge would trigger the retake.
         if (RetakeRemovedPeers())
             BroadcastGossip();
-        if (_awaitingConsensus && Ring.IsEmpty && _paxos is Consensus.Elector elector)
+        if (Ring.IsEmpty && _bootstrap.Repropose())
         {
-            elector.Propose();
-            _effects.SnapshotChanged = true;
             BroadcastGossip();
             CheckConsensus(now);
         }
         else if (HasPending)
         {
-            _ringRequested = false;
+            _bootstrap.AllowRingRequest();
             RetryPending(now, tick: true);
         }
         RemoveDeadContainers(now);
@@ -47,30 +42,26 @@ public sealed partial class Allocator
     /// <summary>Tries every pending request again: primes, then claims (existing addresses first), then allocations.</summary>
     private void RetryPending(TimeSpan now, bool tick)
     {
-        var order = _pending.OfType<PendingPrime>().Cast<PendingOp>()
-            .Concat(PendingClaims).Concat(PendingAllocates).ToList();
-        foreach (var op in order)
+        foreach (var op in _pending.RetryOrder())
             if (_pending.Contains(op) && op.Try(this, now, tick))
                 _pending.Remove(op);
     }
 
-    /// <summary>The caller gave up on <paramref name="requestId"/> (e.g. the HTTP client disconnected).</summary>
-    public bool Cancel(long requestId) => CancelWhere(op => op.RequestId == requestId, "cancelled") > 0;
+    /// <summary>
+    /// The caller gave up on <paramref name="requestId"/> (e.g. the HTTP client disconnected): if it is
+    /// still waiting, it completes as cancelled.
+    /// </summary>
+    public void Cancel(long requestId) => CancelWhere(op => op.RequestId == requestId, "cancelled");
 
     private void CancelFor(string ident, string reason) => CancelWhere(op => op.Ident == ident, reason);
 
     private void CancelAll(string reason) => CancelWhere(_ => true, reason);
 
-    private int CancelWhere(Func<PendingOp, bool> match, string reason)
+    private void CancelWhere(Func<PendingOp, bool> match, string reason)
     {
-        var cancelled = _pending.Where(match).ToList();
-        foreach (var op in cancelled)
-        {
-            _pending.Remove(op);
+        foreach (var op in _pending.RemoveWhere(match))
             if (op is not PendingClaim { Answered: true })
                 Complete(op.RequestId, new Outcome.Cancelled(reason));
-        }
-        return cancelled.Count;
     }
 
     private bool RefusedWhileStopped(long requestId)

@@ -1,20 +1,17 @@
-using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Peers;
 
 namespace WeaveOrleans.Ipam.Allocation;
 
 public sealed partial class Allocator
 {
-    private readonly List<Quarantine> _quarantine = [];
-
     /// <summary>Ranges taken over with rmpeer and not yet confirmed by the peers named.</summary>
-    public IReadOnlyList<Quarantine> Quarantined => _quarantine;
+    public IReadOnlyList<Quarantine> Quarantined => _quarantine.Entries;
 
     /// <summary>Takes over a removed peer's ranges, holding them back until the other peers confirm.</summary>
     private UInt128 TakeOverHeld(PeerName victim)
     {
         var moved = Ownership.TakeOver(victim);
-        var awaiting = Ring.Peers().Where(p => p != Self && p != victim && !_removed.ContainsKey(p)).ToHashSet();
+        var awaiting = Ring.Peers().Where(p => p != Self && p != victim && !_removals.IsRemoved(p)).ToHashSet();
         var total = UInt128.Zero;
         foreach (var range in moved)
         {
@@ -22,7 +19,7 @@ public sealed partial class Allocator
             if (awaiting.Count == 0)
                 continue;
             Ownership.Space.Hold(range);
-            _quarantine.Add(new Quarantine(range, [.. awaiting]));
+            _quarantine.Add(range, awaiting);
         }
         if (awaiting.Count > 0 && moved.Count > 0)
             Log(LogLevel.Info, $"Holding {total} taken-over addresses back until {string.Join(", ", awaiting.Order().Select(NameOf))} confirm");
@@ -33,34 +30,18 @@ public sealed partial class Allocator
     /// <returns>Whether some range became usable.</returns>
     private bool Confirmed(PeerName peer)
     {
-        var released = false;
-        for (var i = _quarantine.Count - 1; i >= 0; i--)
-        {
-            var q = _quarantine[i];
-            if (!q.Awaiting.Contains(peer))
-                continue;
-            _effects.SnapshotChanged = true;
-            var awaiting = q.Awaiting.Remove(peer);
-            if (awaiting.IsEmpty)
-            {
-                Ownership.Space.Release(q.Range);
-                _quarantine.RemoveAt(i);
-                released = true;
-            }
-            else
-                _quarantine[i] = q with { Awaiting = awaiting };
-        }
-        if (released)
+        var released = _quarantine.Confirm(peer);
+        foreach (var range in released)
+            Ownership.Space.Release(range);
+        if (released.Count > 0)
             Log(LogLevel.Info, "Taken-over addresses confirmed by every peer: they can be handed out");
-        return released;
+        return released.Count > 0;
     }
 
     private void RestoreQuarantine(IEnumerable<Quarantine> quarantine)
     {
         foreach (var q in quarantine)
-        {
             Ownership.Space.Hold(q.Range);
-            _quarantine.Add(q);
-        }
+        _quarantine.Restore(quarantine);
     }
 }

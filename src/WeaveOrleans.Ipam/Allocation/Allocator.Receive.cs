@@ -28,42 +28,34 @@ public sealed partial class Allocator
     /// <summary>The transport connected to <paramref name="peer"/>: tell it what we know, and perhaps it has space.</summary>
     public void PeerConnected(PeerName peer, TimeSpan now)
     {
-        if (peer == Self || !_reachable.Add(peer))
+        if (!_peers.Connected(peer))
             return;
-        // A new connection may be to a new incarnation: it gets the whole ring until it acknowledges.
-        _acked.Remove(peer);
+        _ledger.ForgetAcknowledgement(peer);
         SendGossip(peer);
         RetryPending(now, tick: false);
     }
 
     public void PeerDisconnected(PeerName peer)
     {
-        _reachable.Remove(peer);
-        _acked.Remove(peer);
+        _peers.Disconnected(peer);
+        _ledger.ForgetAcknowledgement(peer);
         FailClaimsOwnedBy(peer);
     }
 
     private void OnGossip(PeerName from, Gossip gossip, TimeSpan now)
     {
-        TakeAcknowledgement(from, gossip.Heard);
-        var metaChanged = false;
-        foreach (var (peer, nick) in gossip.Nicknames)
-            if (peer != Self && _nicknames.GetValueOrDefault(peer) != nick)
-            {
-                _nicknames[peer] = nick;
-                _effects.SnapshotChanged = true;
-                metaChanged = true;
-            }
+        _ledger.TakeAcknowledgement(from, gossip.Heard, Ring.ChangeStamp);
+        var metaChanged = _peers.Learn(gossip.Nicknames);
         // A removed peer that is back gets nothing from us and gives nothing: our broadcasts carry the
         // removed list, which is how it learns. A peer that knows it was removed stays silent. (A peer
         // leaving with reset announces its own departure in the same message as its hand-over, which
         // is therefore still taken.)
-        var fromRemovedPeer = _removed.ContainsKey(from);
+        var fromRemovedPeer = _removals.IsRemoved(from);
         _heardFromPeers = true;
         metaChanged |= MergeRemovals(gossip.Removed);
         if (metaChanged)
             MetaChanged();
-        if (_removed.ContainsKey(Self) && !RemovedFromNetwork && !_shuttingDown)
+        if (_removals.IsRemoved(Self) && !RemovedFromNetwork && !_shuttingDown)
             BecomeRemoved($"peer {NameOf(from)} says this peer was removed with rmpeer");
         if (fromRemovedPeer || RemovedFromNetwork)
             return;
@@ -87,7 +79,7 @@ public sealed partial class Allocator
     /// <returns>Whether the sender has been sent our gossip already.</returns>
     private bool OnRing(PeerName from, Gossip gossip, RingData ring, TimeSpan now)
     {
-        if (!HoldsBaseOf(from, gossip, ring))
+        if (!_ledger.HoldsBaseOf(from, gossip, ring))
         {
             // We lack what the delta builds on (we restarted, or a message was lost): our gossip tells
             // the sender how much we hold, and the request makes it answer from there.
@@ -97,7 +89,7 @@ public sealed partial class Allocator
         var wasEmpty = Ring.IsEmpty;
         var result = Ownership.Merge(ring);
         if (result.Error is null)
-            RecordHeard(from, gossip);
+            _ledger.RecordHeard(from, gossip);
         // A ring merged without refusal (whole, or a delta over what we held) is the sender's
         // confirmation for held-back ranges.
         if (result.Error is null && Confirmed(from) && !result.Updated)
@@ -113,11 +105,9 @@ public sealed partial class Allocator
         }
         if (!result.Updated)
             return false;
-        _effects.SnapshotChanged = true;
         if (wasEmpty)
         {
-            _paxos = null;
-            _awaitingConsensus = false;
+            _bootstrap.Finish();
             Log(LogLevel.Info, $"Received the IP allocation ring from {NameOf(from)}");
         }
         RetakeRemovedPeers();
@@ -126,12 +116,12 @@ public sealed partial class Allocator
         if (relayed)
             BroadcastGossip();
         RetryPending(now, tick: false);
-        return relayed && _reachable.Contains(from);
+        return relayed && _peers.Reachable.Contains(from);
     }
 
     private void OnSpaceRequest(PeerName from, AddressRange range)
     {
-        if (Ring.IsEmpty || RemovedFromNetwork || _shuttingDown || _removed.ContainsKey(from))
+        if (Ring.IsEmpty || RemovedFromNetwork || _shuttingDown || _removals.IsRemoved(from))
             return;
         var within = range.Intersect(Universe);
         if (Fire(FaultPoint.DonateOneAddress) && !within.IsEmpty && Ownership.Space.TryAllocate(UsablePart(within), out var single))
@@ -144,7 +134,6 @@ public sealed partial class Allocator
             && Ownership.Space.FreeIn(UsablePart(within)) > UInt128.Zero && Ownership.TryDonate(within, from, out var donated))
         {
             Log(LogLevel.Debug, $"Donated {donated} to {NameOf(from)}");
-            _effects.SnapshotChanged = true;
             BroadcastGossip();
             return;
         }
@@ -161,7 +150,7 @@ public sealed partial class Allocator
 
     private void OnSpaceRequestDenied(PeerName from, AddressRange range, TimeSpan now)
     {
-        foreach (var claim in PendingClaims.ToList())
+        foreach (var claim in _pending.Claims.ToList())
         {
             var addr = claim.Address.Address;
             if (range.Contains(addr) && !Ring.IsEmpty && Ring.Owner(addr) == from)
@@ -170,7 +159,7 @@ public sealed partial class Allocator
                 Finish(claim, new Outcome.Failed($"address {claim.Address} is owned by other peer {NameOf(from)}, which refused to hand it over: it is in use there"));
             }
         }
-        foreach (var op in PendingAllocates.ToList())
+        foreach (var op in _pending.Allocates.ToList())
         {
             if (op.AskedPeer != from)
                 continue;

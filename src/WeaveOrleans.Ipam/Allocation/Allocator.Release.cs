@@ -4,16 +4,19 @@ namespace WeaveOrleans.Ipam.Allocation;
 
 public sealed partial class Allocator
 {
-    /// <summary>Releases one address of <paramref name="ident"/>.</summary>
-    public Outcome Free(string ident, Address address)
+    /// <summary>Releases one address of <paramref name="ident"/>; answered at once, as a completion for <paramref name="requestId"/>.</summary>
+    public void Free(long requestId, string ident, Address address)
     {
-        if (!_owned.TryGetValue(ident, out var owned) || !owned.Cidrs.Any(c => c.Address == address))
-            return new Outcome.Failed($"Free: address {address} not found for {ident}");
+        if (!_idents.Holds(ident, address))
+        {
+            Complete(requestId, new Outcome.Failed($"Free: address {address} not found for {ident}"));
+            return;
+        }
         Unrecord(ident, address);
-        return new Outcome.Ok();
+        Complete(requestId, new Outcome.Ok());
     }
 
-    /// <summary>Releases every address of <paramref name="ident"/>.</summary>
-    public Outcome Delete(string ident) =>
-        Release(ident) ? new Outcome.Ok() : new Outcome.Failed($"Delete: no addresses for {ident}");
+    /// <summary>Releases every address of <paramref name="ident"/>; answered at once, as a completion for <paramref name="requestId"/>.</summary>
+    public void Delete(long requestId, string ident) =>
+        Complete(requestId, Release(ident) ? new Outcome.Ok() : new Outcome.Failed($"Delete: no addresses for {ident}"));
 }

@@ -5,72 +5,56 @@ namespace WeaveOrleans.Ipam.Allocation;
 public sealed partial class Allocator
 {
     /// <summary>Peers removed with rmpeer, each with the peer that took over its ranges.</summary>
-    public IReadOnlyDictionary<PeerName, PeerName> RemovedPeers => _removed;
-
-    /// <summary>Gossip has arrived since this process started, so this peer's view is not just its own old state.</summary>
-    private bool _heardFromPeers;
+    public IReadOnlyDictionary<PeerName, PeerName> RemovedPeers => _removals.All;
 
     /// <summary>
     /// rmpeer: takes over every range of a dead peer, named by peer name or nickname. Refused for this
     /// peer itself, for a peer that is connected right now (it is alive: its addresses would be given
     /// out twice) and for a peer another live peer already removed (two takeovers of one range would
     /// duplicate each other's addresses). Before the ring exists there is nothing to take: it answers
-    /// 0 and records nothing, so the peer can still be removed once the ring names it.
+    /// 0 and records nothing, so the peer can still be removed once the ring names it. Answered at
+    /// once, as a completion for <paramref name="requestId"/>.
     /// </summary>
-    public Outcome RemovePeer(string nameOrNickname, TimeSpan now)
+    public void RemovePeer(long requestId, string nameOrNickname, TimeSpan now) =>
+        Complete(requestId, TryRemovePeer(nameOrNickname, now));
+
+    private Outcome TryRemovePeer(string nameOrNickname, TimeSpan now)
     {
-        var peer = Resolve(nameOrNickname);
+        var peer = _peers.Resolve(nameOrNickname);
         if (peer is not { } victim || Ring.IsEmpty)
             return new Outcome.Ok(Text: $"0 IPs taken over from {nameOrNickname}\n");
-        if (_reachable.Count > 0 && !_heardFromPeers)
+        if (_peers.Reachable.Count > 0 && !_heardFromPeers)
             return new Outcome.Failed($"Cannot remove {nameOrNickname} yet: this peer has not heard from the others since it started, and may itself have been removed. Try again in a moment");
         if (victim == Self)
             return new Outcome.Failed($"Cannot remove {nameOrNickname}: it is this peer (use 'weave reset' to leave the network)");
         // A peer already declared dead that is back is still to be removed: it refuses to allocate
         // once it knows, and nothing it says is taken.
-        if (_reachable.Contains(victim) && !_removed.ContainsKey(victim))
+        if (_peers.Reachable.Contains(victim) && !_removals.IsRemoved(victim))
             return new Outcome.Failed($"Cannot remove {NameOf(victim)}: it is connected to this peer, so it is not dead. Stop it or run 'weave reset' on it first");
-        if (_removed.TryGetValue(victim, out var remover) && !InheritedBy(Self, remover) && !_removed.ContainsKey(remover))
+        if (_removals.TryGetRemover(victim, out var remover) && !_removals.InheritedBy(Self, remover) && !_removals.IsRemoved(remover))
             return new Outcome.Failed($"Cannot remove {NameOf(victim)}: {NameOf(remover)} has already removed it and taken over its ranges (if {NameOf(remover)} is dead too, remove it first)");
         var taken = TakeOverHeld(victim);
-        _removed[victim] = Self;
+        _removals.Record(victim, Self);
         MetaChanged();
         Confirmed(victim);
-        _effects.SnapshotChanged = true;
         Log(LogLevel.Info, $"Took over {taken} addresses from removed peer {NameOf(victim)}");
         BroadcastGossip();
         RetryPending(now, tick: false);
         return new Outcome.Ok(Text: $"{taken} IPs taken over from {nameOrNickname}\n");
     }
 
-    private PeerName? Resolve(string nameOrNickname)
-    {
-        foreach (var (peer, nick) in _nicknames)
-            if (nick == nameOrNickname)
-                return peer;
-        return PeerName.TryParse(nameOrNickname, out var name, out _) ? name : null;
-    }
-
-    /// <summary>
-    /// Grow-only union. Two removers of one peer (rmpeer run on two hosts at once) settle on the same
-    /// answer everywhere: the lower peer name.
-    /// </summary>
+    /// <summary>Takes the removals another peer knows; each removed peer no longer holds a quarantine back.</summary>
     /// <returns>Whether anything was new.</returns>
     private bool MergeRemovals(IReadOnlyDictionary<PeerName, PeerName> incoming)
     {
-        var changed = false;
-        foreach (var (victim, remover) in incoming)
+        var changed = _removals.Merge(incoming);
+        foreach (var (victim, previous) in changed)
         {
-            if (_removed.TryGetValue(victim, out var known) && known <= remover)
-                continue;
-            if (known != default)
-                Log(LogLevel.Warning, $"{NameOf(victim)} was removed by both {NameOf(known)} and {NameOf(remover)}");
-            _removed[victim] = remover;
-            _effects.SnapshotChanged = true;
-            changed = true;
+            if (previous != default)
+                Log(LogLevel.Warning, $"{NameOf(victim)} was removed by both {NameOf(previous)} and {NameOf(_removals.All[victim])}");
             Confirmed(victim);
         }
-        return changed;
+        return changed.Count > 0;
     }
 
     /// <summary>
@@ -80,42 +64,23 @@ public sealed partial class Allocator
     /// <returns>Whether anything was taken.</returns>
     private bool RetakeRemovedPeers()
     {
-        if (_removed.Count == 0 || Ring.IsEmpty || RemovedFromNetwork || _shuttingDown)
+        if (_removals.Count == 0 || Ring.IsEmpty || RemovedFromNetwork || _shuttingDown)
             return false;
-        var named = Ring.Peers();
         var retaken = false;
-        foreach (var (victim, _) in _removed.Where(kv => named.Contains(kv.Key) && kv.Key != Self && InheritedBy(Self, kv.Value)).ToList())
+        foreach (var victim in _removals.InheritedBySelf(Ring.Peers()))
         {
             var taken = TakeOverHeld(victim);
             Log(LogLevel.Info, $"Took over {taken} more addresses from removed peer {NameOf(victim)}");
-            _effects.SnapshotChanged = true;
             retaken = true;
         }
         return retaken;
-    }
-
-    /// <summary>
-    /// Whether <paramref name="heir"/> now stands for <paramref name="remover"/>: it is the remover, or
-    /// took over (or inherited on reset) the remover's ranges, possibly through a chain of such steps.
-    /// </summary>
-    private bool InheritedBy(PeerName heir, PeerName remover)
-    {
-        for (var steps = 0; steps <= _removed.Count; steps++)
-        {
-            if (remover == heir)
-                return true;
-            if (!_removed.TryGetValue(remover, out remover))
-                return false;
-        }
-        return false;
     }
 
     private const string RemovedStatus = "this peer's ranges were taken over with rmpeer - run 'weave reset' before using it again";
 
     private void BecomeRemoved(string why)
     {
-        RemovedFromNetwork = true;
-        _effects.SnapshotChanged = true;
+        _removals.MarkSelfRemoved();
         Log(LogLevel.Error, $"Stopping IP allocation: {why}. Run 'weave reset' on this host.");
         CancelAll(RemovedStatus);
     }

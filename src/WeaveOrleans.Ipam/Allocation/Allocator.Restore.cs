@@ -15,11 +15,11 @@ public sealed partial class Allocator
             Nickname,
             Config.Range,
             Ring.IsEmpty ? null : Ring.ToData(),
-            _paxos?.State,
-            _nicknames.ToImmutableDictionary(),
-            _removed.ToImmutableDictionary(),
+            _bootstrap.State,
+            _peers.ToImmutable(),
+            _removals.ToImmutable(),
             RemovedFromNetwork,
-            [.. _quarantine]);
+            [.. _quarantine.Entries]);
 
     /// <summary>
     /// Rebuilds a peer from what it persisted. Data for another peer name or another range is dropped
@@ -43,9 +43,8 @@ public sealed partial class Allocator
         {
             if (problem is not null)
                 allocator.Log(LogLevel.Warning, problem);
-            foreach (var ident in owned.Keys)
-                allocator._effects.ChangedIdents.Add(ident);
-            allocator._effects.SnapshotChanged = snapshot is not null;
+            allocator._idents.ForgetStored(owned.Keys);
+            allocator._snapshotUnwritten = snapshot is not null;
             allocator.StartParticipant();
             return allocator;
         }
@@ -55,42 +54,28 @@ public sealed partial class Allocator
 
     private void RestoreFrom(AllocatorSnapshot snapshot, IReadOnlyDictionary<string, OwnedAddresses> owned)
     {
-        foreach (var (peer, nick) in snapshot.Nicknames)
-            if (peer != Self)
-                _nicknames[peer] = nick;
-        foreach (var (victim, remover) in snapshot.Removed)
-            _removed[victim] = remover;
-        RemovedFromNetwork = snapshot.RemovedFromNetwork;
+        _peers.Restore(snapshot.Nicknames);
+        _removals.Restore(snapshot.Removed, snapshot.RemovedFromNetwork);
 
         if (snapshot.Ring is { IsEmpty: false } ringData)
         {
-            var ring = Ring.Restore(Self, ringData);
-            var space = new Space();
-            foreach (var range in ring.OwnedRanges())
-                space.AddOwned(range);
-            Ownership = new RingSpace(ring, space);
+            Ownership = RingSpace.Restore(Ring.Restore(Self, ringData));
             RestoreQuarantine(snapshot.Quarantine.IsDefault ? [] : snapshot.Quarantine);
             if (Config.Init is InitMode.BySeed)
                 Log(LogLevel.Info, "Found persisted IPAM data, ignoring supplied IPAM seed");
         }
         else
         {
-            _paxos = Config.Init switch
-            {
-                InitMode.ByConsensus c => Elector.Restore(Self, c.Quorum, snapshot.Paxos ?? PaxosState.Empty),
-                InitMode.AsObserver => Observer.Restore(Self, 1, snapshot.Paxos ?? PaxosState.Empty),
-                _ => null,
-            };
+            _bootstrap = new RingBootstrap(Self, Config.Init, snapshot.Paxos ?? PaxosState.Empty);
             if (Config.Init is InitMode.BySeed seed)
                 CreateRing(seed.Seeds, announce: false);
         }
 
         foreach (var (ident, record) in owned)
         {
-            _owned[ident] = record;
+            _idents.Restore(ident, record);
             foreach (var cidr in record.Cidrs)
             {
-                _holders[cidr.Address] = ident;
                 if (!Universe.Contains(cidr.Address) || Ring.IsEmpty || Ring.Owner(cidr.Address) != Self)
                     continue;
                 if (Ownership.Space.Claim(cidr.Address) != ClaimResult.Claimed)

@@ -9,9 +9,12 @@ public sealed partial class Allocator
     /// <summary>
     /// Leaves the network (<c>weave reset</c>): cancels pending work and hands every range to an heir,
     /// preferring a connected peer that owns ranges, then a connected peer known by nickname, then any
-    /// owner, then anyone known. Returns the heir, or <see cref="PeerName.None"/> when there is none.
+    /// owner, then anyone known. Answered at once, as a completion for <paramref name="requestId"/>
+    /// naming the heir (<see cref="PeerName.None"/> when there is none).
     /// </summary>
-    public PeerName Shutdown(TimeSpan now)
+    public void Shutdown(long requestId, TimeSpan now) => Complete(requestId, new Outcome.Ok(Heir: HandOverAll(now)));
+
+    private PeerName HandOverAll(TimeSpan now)
     {
         _shuttingDown = true;
         CancelAll("peer is shutting down");
@@ -26,12 +29,10 @@ public sealed partial class Allocator
         }
         Ownership.HandOver(heir);
         // Recorded like a removal: the heir owns what still names this peer, and nobody may rmpeer it.
-        _removed[Self] = heir;
+        _removals.Record(Self, heir);
         MetaChanged();
-        _owned.Clear();
-        _holders.Clear();
+        _idents.Clear();
         _dead.Clear();
-        _effects.SnapshotChanged = true;
         Log(LogLevel.Info, $"Handed every range to {NameOf(heir)}");
         BroadcastGossip();
         return heir;
@@ -39,10 +40,11 @@ public sealed partial class Allocator
 
     private PeerName PickHeir()
     {
-        bool Candidate(PeerName p) => p != Self && p != PeerName.None && !_removed.ContainsKey(p);
-        var known = _nicknames.Keys.Where(Candidate).Order().ToList();
-        return Ring.PickPeerForTransfer(p => Candidate(p) && _reachable.Contains(p)) is var liveOwner && liveOwner != PeerName.None ? liveOwner
-            : known.FirstOrDefault(_reachable.Contains) is var liveKnown && liveKnown != PeerName.None ? liveKnown
+        bool Candidate(PeerName p) => p != Self && p != PeerName.None && !_removals.IsRemoved(p);
+        bool Live(PeerName p) => _peers.Reachable.Contains(p);
+        var known = _peers.Nicknames.Keys.Where(Candidate).Order().ToList();
+        return Ring.PickPeerForTransfer(p => Candidate(p) && Live(p)) is var liveOwner && liveOwner != PeerName.None ? liveOwner
+            : known.FirstOrDefault(Live) is var liveKnown && liveKnown != PeerName.None ? liveKnown
             : Ring.PickPeerForTransfer(Candidate) is var owner && owner != PeerName.None ? owner
             : known.FirstOrDefault(PeerName.None);
     }

@@ -13,15 +13,15 @@ public sealed partial class Allocator
             return RemovedStatus;
         if (_shuttingDown)
             return "shutting down";
-        if (PendingAllocates.Any())
-            return PendingAllocates.All(op => op.NoDonor) && Ring.Peers().Any(p => !IsReachable(p))
+        if (_pending.Allocates.Any())
+            return _pending.Allocates.All(op => op.NoDonor) && Ring.Peers().Any(p => !IsReachable(p))
                 ? "all IP ranges owned by unreachable peers - use 'rmpeer' if they are dead"
                 : "waiting for IP(s) to become available";
         if (!Ring.IsEmpty)
             return "ready";
-        if (_paxos is Elector elector && _awaitingConsensus)
-            return $"awaiting consensus (quorum: {elector.Quorum}, known: {elector.KnownNodes.Count})";
-        if (_paxos is Observer)
+        if (_bootstrap.Progress is { Elector: true } elector && _bootstrap.AwaitingConsensus)
+            return $"awaiting consensus (quorum: {elector.Quorum}, known: {elector.KnownNodes})";
+        if (_bootstrap.IsObserver)
             return "priming";
         return "idle";
     }
@@ -33,11 +33,11 @@ public sealed partial class Allocator
         {
             var e = Ring[i];
             var next = Ring[(i + 1) % Ring.Count].Token;
-            entries.Add(new RangeStatus(e.Token, Ring.Distance(e.Token, next), e.Peer, _nicknames.GetValueOrDefault(e.Peer), IsReachable(e.Peer), e.Version));
+            entries.Add(new RangeStatus(e.Token, Ring.Distance(e.Token, next), e.Peer, _peers.NicknameOf(e.Peer), IsReachable(e.Peer), e.Version));
         }
         var advertised = Ring.FreeByPeer();
         var shares = Ring.SizeByPeer()
-            .Select(kv => new PeerShare(kv.Key, _nicknames.GetValueOrDefault(kv.Key), kv.Value, kv.Key == Self, IsReachable(kv.Key),
+            .Select(kv => new PeerShare(kv.Key, _peers.NicknameOf(kv.Key), kv.Value, kv.Key == Self, IsReachable(kv.Key),
                 kv.Key == Self ? Ownership.Space.FreeCount : advertised.GetValueOrDefault(kv.Key)))
             .OrderByDescending(s => s.IsSelf).ThenBy(s => s.Peer)
             .ToList();
@@ -47,22 +47,22 @@ public sealed partial class Allocator
             Universe.Size,
             ActiveCount,
             Config.DefaultSubnet,
-            _paxos is null ? null : new ConsensusStatus(_paxos is Elector, _paxos.KnownNodes.Count, _paxos.Quorum),
+            _bootstrap.Progress is { } p ? new ConsensusStatus(p.Elector, p.KnownNodes, p.Quorum) : null,
             entries,
             shares,
-            [.. PendingClaims.Select(c => $"{c.Ident} {c.Address}")],
-            [.. PendingAllocates.Select(a => a.ToString())],
+            [.. _pending.Claims.Select(c => $"{c.Ident} {c.Address}")],
+            [.. _pending.Allocates.Select(a => a.ToString())],
             LastMergeError?.Message,
             RejectedMerges,
             SubnetsInUse(),
-            _dead.Keys.Sum(id => _owned.TryGetValue(id, out var owned) ? owned.Cidrs.Length : 0));
+            _idents.CountHeldBy(_dead.Ids));
     }
 
     /// <summary>The default subnet and every subnet an address is held in, with the count held in each.</summary>
     private List<SubnetUse> SubnetsInUse()
     {
         var counts = new Dictionary<Cidr, int> { [Config.DefaultSubnet] = 0 };
-        foreach (var cidr in _owned.Values.SelectMany(o => o.Cidrs))
+        foreach (var cidr in _idents.Owned.Values.SelectMany(o => o.Cidrs))
         {
             var subnet = new Cidr(cidr.Network, cidr.PrefixLength);
             counts[subnet] = counts.GetValueOrDefault(subnet) + 1;

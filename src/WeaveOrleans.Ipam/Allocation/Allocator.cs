@@ -1,6 +1,4 @@
-using System.Collections.Immutable;
 using WeaveOrleans.Ipam.Addresses;
-using WeaveOrleans.Ipam.Consensus;
 using WeaveOrleans.Ipam.Ownership;
 using WeaveOrleans.Ipam.Peers;
 using WeaveOrleans.Ipam.Rings;
@@ -10,23 +8,33 @@ namespace WeaveOrleans.Ipam.Allocation;
 /// <summary>
 /// One peer's IPAM as a deterministic state machine. Every input is a method call carrying the
 /// current time; every output collects in <see cref="Effects"/> (answers, messages, what to persist).
-/// No threads, clock, I/O or ambient randomness: the same inputs and seed give the same run. Each
-/// operation lives in its own file (Allocator.*.cs).
+/// No threads, clock, I/O or ambient randomness: the same inputs and seed give the same run. The
+/// state lives in parts that own it (the ident table, the ring and free list, the peer book, the
+/// removals, the quarantine, the ring bootstrap, the gossip ledger, the pending requests); this class
+/// orchestrates them, one operation per file (Allocator.*.cs).
 /// </summary>
 public sealed partial class Allocator
 {
     private readonly Random _random;
-    private readonly Dictionary<string, OwnedAddresses> _owned = [];
-    private readonly Dictionary<Address, string> _holders = [];
-    private readonly Dictionary<string, TimeSpan> _dead = [];
-    private readonly Dictionary<PeerName, string> _nicknames = [];
-    private readonly HashSet<PeerName> _reachable = [];
-    private readonly Dictionary<PeerName, PeerName> _removed = [];
-    private readonly List<PendingOp> _pending = [];
-    private Participant? _paxos;
-    private bool _awaitingConsensus;
+    private readonly IdentTable _idents = new();
+    private readonly DeadContainers _dead = new();
+    private readonly PeerBook _peers;
+    private readonly Removals _removals;
+    private readonly QuarantineList _quarantine = new();
+    private readonly GossipLedger _ledger;
+    private readonly PendingRequests _pending = new();
+    private RingBootstrap _bootstrap = RingBootstrap.Finished();
     private bool _shuttingDown;
+
+    /// <summary>Gossip has arrived since this process started, so this peer's view is not just its own old state.</summary>
+    private bool _heardFromPeers;
     private Effects _effects = new();
+
+    /// <summary>
+    /// Set at start: a first snapshot goes out with the first flush, so rows are never persisted
+    /// without one naming their peer and range. After that, the parts say what changed.
+    /// </summary>
+    private bool _snapshotUnwritten = true;
 
     public Allocator(AllocatorConfig config, PeerName self, string nickname, Random random)
         : this(config, self, nickname, random, startFresh: true)
@@ -41,12 +49,10 @@ public sealed partial class Allocator
         Self = self;
         Nickname = nickname;
         _random = random;
-        _epoch = (ulong)random.NextInt64();
+        _ledger = new GossipLedger((ulong)random.NextInt64());
         Ownership = new RingSpace(config.Range.Range, self);
-        _nicknames[self] = nickname;
-        // A first snapshot goes out with the first flush, so rows are never persisted without one
-        // naming their peer and range.
-        _effects.SnapshotChanged = true;
+        _peers = new PeerBook(self, nickname);
+        _removals = new Removals(self);
         if (startFresh)
             StartParticipant();
     }
@@ -70,7 +76,7 @@ public sealed partial class Allocator
     /// Set when the network says this peer's ranges were taken over with rmpeer: it must not hand out
     /// another address until it is reset, or it would duplicate the new owner's.
     /// </summary>
-    public bool RemovedFromNetwork { get; private set; }
+    public bool RemovedFromNetwork => _removals.SelfRemoved;
 
     public int RejectedMerges { get; private set; }
 
@@ -79,29 +85,29 @@ public sealed partial class Allocator
 
     private bool Fire(FaultPoint point) => FaultPoints?.Fire(point) == true;
 
-    /// <summary>Hands over everything produced since the last call.</summary>
+    /// <summary>
+    /// Hands over everything produced since the last call, with the changed rows and, when any part
+    /// of it changed, the snapshot: the one place where what to persist is decided.
+    /// </summary>
     public Effects TakeEffects()
     {
         var effects = _effects;
         _effects = new Effects();
+        effects.Rows = _idents.TakeChangedRows();
+        // Every part is asked (no short cut), so each starts clean for the next round.
+        var snapshotChanged = _snapshotUnwritten | Ownership.TakeRingChanged() | _peers.TakeDirty()
+            | _removals.TakeDirty() | _quarantine.TakeDirty() | _bootstrap.TakeDirty();
+        _snapshotUnwritten = false;
+        if (snapshotChanged)
+            effects.Snapshot = Snapshot();
         return effects;
     }
 
     private void StartParticipant()
     {
-        switch (Config.Init)
-        {
-            case InitMode.ByConsensus c:
-                _paxos = new Elector(Self, c.Quorum);
-                break;
-            case InitMode.AsObserver:
-                _paxos = new Observer(Self, 1);
-                break;
-            case InitMode.BySeed s:
-                _paxos = null;
-                CreateRing(s.Seeds, announce: false);
-                break;
-        }
+        _bootstrap = new RingBootstrap(Self, Config.Init);
+        if (Config.Init is InitMode.BySeed s)
+            CreateRing(s.Seeds, announce: false);
     }
 
     private void Send(PeerName to, PeerMessage message) => _effects.Messages.Add(new Outgoing(to, message));
@@ -114,14 +120,13 @@ public sealed partial class Allocator
 
     private void Log(LogLevel level, string message) => _effects.Log.Add(new LogEvent(level, message));
 
-    internal string NameOf(PeerName peer) =>
-        _nicknames.TryGetValue(peer, out var nick) ? $"{peer}({nick})" : peer.ToString();
+    internal string NameOf(PeerName peer) => _peers.NameOf(peer);
 
     /// <summary>Whether the peer is reachable right now, as the transport last said.</summary>
-    public bool IsReachable(PeerName peer) => peer == Self || _reachable.Contains(peer);
+    public bool IsReachable(PeerName peer) => _peers.IsReachable(peer);
 
-    public IReadOnlyCollection<PeerName> ReachablePeers => _reachable;
+    public IReadOnlyCollection<PeerName> ReachablePeers => _peers.Reachable;
 
     /// <summary>Every peer's nickname this peer has heard, removed peers' included.</summary>
-    public IReadOnlyDictionary<PeerName, string> Nicknames => _nicknames;
+    public IReadOnlyDictionary<PeerName, string> Nicknames => _peers.Nicknames;
 }

@@ -1,10 +1,10 @@
 namespace WeaveOrleans.Ipam.Allocation;
 
 /// <summary>
-/// Everything the engine produced since the driver last asked. The driver must make the state
-/// changes durable FIRST (<see cref="ChangedIdents"/> rows and, if <see cref="SnapshotChanged"/>,
-/// the snapshot, in one transaction), and only then send <see cref="Messages"/> and release
-/// <see cref="Completions"/>: an acknowledged address or a consensus vote must never be forgotten.
+/// Everything the engine produced since the driver last asked, the state to persist included. The
+/// driver must make <see cref="Rows"/> and <see cref="Snapshot"/> durable FIRST (in one transaction),
+/// and only then send <see cref="Messages"/> and release <see cref="Completions"/>: an acknowledged
+/// address or a consensus vote must never be forgotten.
 /// </summary>
 public sealed class Effects
 {
@@ -12,9 +12,14 @@ public sealed class Effects
 
     public List<Outgoing> Messages { get; } = [];
 
-    public HashSet<string> ChangedIdents { get; } = [];
+    /// <summary>Each ident whose row changed, with what it holds now; null when its row is to be deleted.</summary>
+    public IReadOnlyDictionary<string, OwnedAddresses?> Rows { get; internal set; } = new Dictionary<string, OwnedAddresses?>();
 
-    public bool SnapshotChanged { get; set; }
+    /// <summary>The snapshot to persist, when anything in it changed; else null.</summary>
+    public AllocatorSnapshot? Snapshot { get; internal set; }
+
+    /// <summary>Whether there is anything to persist.</summary>
+    public bool ChangesState => Rows.Count > 0 || Snapshot is not null;
 
     public List<LogEvent> Log { get; } = [];
 }

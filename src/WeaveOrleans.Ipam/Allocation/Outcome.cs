@@ -1,16 +1,24 @@
 using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Ipam.Peers;
 
 namespace WeaveOrleans.Ipam.Allocation;
 
-/// <summary>How a request ended.</summary>
+/// <summary>
+/// How a request ended. Every command the engine takes (allocate, claim, prime, free, delete, rmpeer,
+/// shutdown) is given a request id and answered this way, as a <see cref="Completion"/> in the effects,
+/// whether at once or later: a driver has one way to wait for an answer.
+/// </summary>
 public abstract record Outcome
 {
     private Outcome()
     {
     }
 
-    /// <summary>Done; <paramref name="Address"/> for allocations, <paramref name="Text"/> for rmpeer's report.</summary>
-    public sealed record Ok(Cidr? Address = null, string? Text = null) : Outcome;
+    /// <summary>
+    /// Done; <paramref name="Address"/> for allocations, <paramref name="Text"/> for rmpeer's report,
+    /// <paramref name="Heir"/> for a shutdown (<see cref="PeerName.None"/> when nobody took the ranges).
+    /// </summary>
+    public sealed record Ok(Cidr? Address = null, string? Text = null, PeerName? Heir = null) : Outcome;
 
     /// <summary>Refused, with the one-line reason a user sees.</summary>
     public sealed record Failed(string Message) : Outcome;

@@ -78,7 +78,7 @@ public sealed class Space
     }
 
     /// <summary>Takes on a range as free space. The ring never gives a peer the same address twice, so an overlap means a bug upstream.</summary>
-    public void AddOwned(AddressRange r)
+    internal void AddOwned(AddressRange r)
     {
         if (_free.Overlaps(r) || _allocated.Overlaps(r) || _held.Overlaps(r))
             throw new InvalidOperationException($"cannot add {r}: part of it is already owned ({string.Join(", ", OwnedRanges())})");
@@ -90,7 +90,7 @@ public sealed class Space
     /// Refused when anything in it is still handed out: dropping live addresses would let another
     /// peer hand them out a second time.
     /// </summary>
-    public bool TryRemoveOwned(AddressRange r)
+    internal bool TryRemoveOwned(AddressRange r)
     {
         if (_allocated.Overlaps(r))
             return false;
@@ -106,7 +106,7 @@ public sealed class Space
     /// so the donor is not left empty-handed and keeps the low end it is filling bottom-up. A lone
     /// address cannot be halved, so it goes whole.
     /// </summary>
-    public bool TryDonate(AddressRange within, out AddressRange donated)
+    internal bool TryDonate(AddressRange within, out AddressRange donated)
     {
         donated = default;
         var best = default(AddressRange);
@@ -157,7 +157,7 @@ public sealed class Space
 
     public IEnumerable<AddressRange> AllocatedRanges() => _allocated.Ranges;
 
-    public void Clear()
+    internal void Clear()
     {
         _free.Clear();
         _allocated.Clear();

@@ -8,13 +8,24 @@ namespace WeaveOrleans.Ipam.Ownership;
 /// <summary>
 /// The ring and this peer's free list, changed only together so that they always agree: the ranges the
 /// ring gives this peer are exactly the ranges the free list holds. Every operation that moves
-/// ownership (creating the ring, merging, donating, taking over, handing over) goes through here.
+/// ownership (creating the ring, merging, donating, taking over, handing over) goes through here:
+/// the ring's and the free list's own mutators of ownership are internal to the engine, so nothing
+/// outside it can move one without the other.
 /// </summary>
 public sealed class RingSpace
 {
     public RingSpace(AddressRange universe, PeerName local)
         : this(new Ring(universe, local), new Space())
     {
+    }
+
+    /// <summary>A restored ring with a free list owning exactly what the ring gives this peer, all of it free.</summary>
+    public static RingSpace Restore(Ring ring)
+    {
+        var space = new Space();
+        foreach (var range in ring.OwnedRanges())
+            space.AddOwned(range);
+        return new RingSpace(ring, space);
     }
 
     /// <summary>Wraps a restored ring and free list; they must already agree.</summary>
@@ -24,7 +35,11 @@ public sealed class RingSpace
         Space = space;
         if (Disagreement() is { } problem)
             throw new InvalidOperationException($"ring and free list disagree: {problem}");
+        _stampTaken = ring.ChangeStamp;
     }
+
+    /// <summary>The ring's change stamp at the last <see cref="TakeRingChanged"/>.</summary>
+    private ulong _stampTaken;
 
     public Ring Ring { get; }
 
@@ -74,6 +89,20 @@ public sealed class RingSpace
 
     /// <summary>Brings the ring's advertised free counts for this peer's entries up to date.</summary>
     public bool ReportFree() => Ring.ReportFree(Space.FreeIn);
+
+    /// <summary>
+    /// Marks a change that is not the ring's own (nicknames, removals) in the ring's history, so that
+    /// deltas from before it carry it. Returns the new change stamp.
+    /// </summary>
+    public ulong Touch() => Ring.Touch();
+
+    /// <summary>Whether the ring changed since the last call (every ring change raises its change stamp).</summary>
+    public bool TakeRingChanged()
+    {
+        var changed = Ring.ChangeStamp != _stampTaken;
+        _stampTaken = Ring.ChangeStamp;
+        return changed;
+    }
 
     /// <summary>Applies a ring change, then moves the free list by the difference in this peer's ranges.</summary>
     private void Moving(Action change)

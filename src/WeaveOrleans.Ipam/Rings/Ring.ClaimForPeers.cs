@@ -10,7 +10,7 @@ public sealed partial class Ring
     /// this independently, so it depends only on the sorted, de-duplicated list and the universe:
     /// the list is halved recursively alongside the address span, giving CIDR-aligned shares.
     /// </summary>
-    public void ClaimForPeers(IEnumerable<PeerName> peers)
+    internal void ClaimForPeers(IEnumerable<PeerName> peers)
     {
         if (!IsEmpty)
             throw new InvalidOperationException("the ring already exists");

@@ -14,5 +14,5 @@ public sealed partial class Ring
     /// Moves the change stamp on without changing an entry, for news that travels with the ring but is
     /// not part of it (nicknames, removals): a peer that holds a later stamp then has that news too.
     /// </summary>
-    public ulong Touch() => ++ChangeStamp;
+    internal ulong Touch() => ++ChangeStamp;
 }

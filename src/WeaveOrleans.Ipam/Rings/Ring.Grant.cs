@@ -15,7 +15,7 @@ public sealed partial class Ring
     /// of that entry (since removed, its last grant never heard) may have put a token at the same
     /// address, and the later grant must win everywhere instead of tying with it.
     /// </remarks>
-    public void GrantRangeToHost(AddressRange range, PeerName peer)
+    internal void GrantRangeToHost(AddressRange range, PeerName peer)
     {
         if (range.IsEmpty || !Universe.Contains(range))
             throw new ArgumentException($"cannot grant {range}: not a non-empty part of {Universe}", nameof(range));

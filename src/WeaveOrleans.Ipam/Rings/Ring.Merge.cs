@@ -10,7 +10,7 @@ public sealed partial class Ring
     /// <paramref name="hasAllocations"/> tells whether a range holds any. A refused merge returns the
     /// reason and leaves this ring exactly as it was.
     /// </summary>
-    public RingMergeResult Merge(RingData incoming, Func<AddressRange, bool> hasAllocations)
+    internal RingMergeResult Merge(RingData incoming, Func<AddressRange, bool> hasAllocations)
     {
         if (incoming.Universe != Universe)
             return RingMergeResult.Fail(RingMergeErrorKind.DifferentRange,

@@ -8,7 +8,7 @@ public sealed partial class Ring
     /// Refreshes the advertised free count of each of this peer's entries from the free list.
     /// Returns whether anything changed; the new counts travel with the next gossip.
     /// </summary>
-    public bool ReportFree(Func<AddressRange, UInt128> freeIn)
+    internal bool ReportFree(Func<AddressRange, UInt128> freeIn)
     {
         var stamp = ChangeStamp + 1;
         var changed = false;

@@ -19,7 +19,7 @@ public sealed partial class Ring
     /// Gives every entry of <paramref name="from"/> to <paramref name="to"/> (rmpeer, or leaving on
     /// reset) and returns the ranges that moved.
     /// </summary>
-    public IReadOnlyList<AddressRange> Transfer(PeerName from, PeerName to, uint versionBump = TransferVersionBump)
+    internal IReadOnlyList<AddressRange> Transfer(PeerName from, PeerName to, uint versionBump = TransferVersionBump)
     {
         var moved = new List<AddressRange>();
         var stamp = ChangeStamp + 1;

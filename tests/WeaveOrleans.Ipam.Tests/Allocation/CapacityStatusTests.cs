@@ -23,7 +23,7 @@ public class CapacityStatusTests
         var self = Assert.Single(p.Allocator.Status().Shares);
         Assert.Equal(((UInt128)64, (UInt128)61), (self.Size, self.Free));
 
-        Assert.IsType<Outcome.Ok>(p.Allocator.Delete("c3"));
+        Assert.IsType<Outcome.Ok>(net.Run(p, (a, id) => a.Delete(id, "c3")));
         Assert.Equal([new SubnetUse(Cidr.Parse("10.0.3.0/26"), 2)], p.Allocator.Status().Subnets);
     }
 

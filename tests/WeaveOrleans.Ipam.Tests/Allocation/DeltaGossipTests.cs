@@ -29,6 +29,15 @@ public class DeltaGossipTests
 
         public void Collect() => Outbox.AddRange(Engine.TakeEffects().Messages.Select(m => (m.To, m.Message)));
 
+        /// <summary>Runs a command answered at once; its messages join the outbox.</summary>
+        public Outcome Run(Action<Allocator, long> command)
+        {
+            command(Engine, 1);
+            var effects = Engine.TakeEffects();
+            Outbox.AddRange(effects.Messages.Select(m => (m.To, m.Message)));
+            return effects.Completions.Single(c => c.RequestId == 1).Outcome;
+        }
+
         /// <summary>Takes the gossip waiting for <paramref name="to"/>, through the wire format.</summary>
         public List<Gossip> TakeGossipFor(Host to)
         {
@@ -180,7 +189,7 @@ public class DeltaGossipTests
     {
         var (a, b) = Connected(0, 1, 2);
         var dead = PeerNetwork.Name(2);
-        Assert.IsType<Outcome.Ok>(a.Engine.RemovePeer(dead.ToString(), Now));
+        Assert.IsType<Outcome.Ok>(a.Run((e, id) => e.RemovePeer(id, dead.ToString(), Now)));
 
         var delta = Single(a.TakeGossipFor(b));
         Assert.True(delta.Ring!.IsDelta);
@@ -201,7 +210,7 @@ public class DeltaGossipTests
         a.Engine.Tick(Now);
         a.Engine.GossipPeriodically();
         var lost = Assert.Single(Single(a.TakeGossipFor(b)).Ring!.Entries);
-        Assert.IsType<Outcome.Ok>(a.Engine.RemovePeer(PeerNetwork.Name(2).ToString(), Now));
+        Assert.IsType<Outcome.Ok>(a.Run((e, id) => e.RemovePeer(id, PeerNetwork.Name(2).ToString(), Now)));
 
         var later = Single(a.TakeGossipFor(b));
         Assert.True(later.Ring!.IsDelta);

@@ -75,7 +75,7 @@ public class LifecycleTests
         net.Allocate(p[2], "doomed");
         net.Settle();
         net.Crash(p[2]);
-        var result = net.Do(p[0], a => a.RemovePeer(p[2].Name.ToString(), net.Now));
+        var result = net.Run(p[0], (a, id) => a.RemovePeer(id, p[2].Name.ToString(), net.Now));
         Assert.Equal("256 IPs taken over from " + p[2].Name + "\n", Assert.IsType<Outcome.Ok>(result).Text);
         net.Settle();
         Assert.DoesNotContain(p[2].Name, p[1].Allocator.Ring.Peers());
@@ -87,20 +87,20 @@ public class LifecycleTests
     {
         var (net, p) = ThreeSeeded(35);
         net.Crash(p[2]);
-        Assert.Equal("0 IPs taken over from nobody\n", Assert.IsType<Outcome.Ok>(net.Do(p[0], a => a.RemovePeer("nobody", net.Now))).Text);
-        Assert.StartsWith("256 IPs", Assert.IsType<Outcome.Ok>(net.Do(p[0], a => a.RemovePeer(p[2].Nickname, net.Now))).Text);
+        Assert.Equal("0 IPs taken over from nobody\n", Assert.IsType<Outcome.Ok>(net.Run(p[0], (a, id) => a.RemovePeer(id, "nobody", net.Now))).Text);
+        Assert.StartsWith("256 IPs", Assert.IsType<Outcome.Ok>(net.Run(p[0], (a, id) => a.RemovePeer(id, p[2].Nickname, net.Now))).Text);
     }
 
     [Fact]
     public void Rmpeer_refuses_this_peer_a_connected_peer_and_a_peer_removed_elsewhere()
     {
         var (net, p) = ThreeSeeded(36);
-        Assert.Contains("it is this peer", Assert.IsType<Outcome.Failed>(p[0].Allocator.RemovePeer(p[0].Nickname, net.Now)).Message);
-        Assert.Contains("it is connected to this peer", Assert.IsType<Outcome.Failed>(p[0].Allocator.RemovePeer(p[1].Nickname, net.Now)).Message);
+        Assert.Contains("it is this peer", Assert.IsType<Outcome.Failed>(net.Run(p[0], (a, id) => a.RemovePeer(id, p[0].Nickname, net.Now))).Message);
+        Assert.Contains("it is connected to this peer", Assert.IsType<Outcome.Failed>(net.Run(p[0], (a, id) => a.RemovePeer(id, p[1].Nickname, net.Now))).Message);
         net.Crash(p[2]);
-        net.Do(p[0], a => a.RemovePeer(p[2].Nickname, net.Now));
+        net.Run(p[0], (a, id) => a.RemovePeer(id, p[2].Nickname, net.Now));
         net.Settle();
-        Assert.Contains("already removed", Assert.IsType<Outcome.Failed>(p[1].Allocator.RemovePeer(p[2].Nickname, net.Now)).Message);
+        Assert.Contains("already removed", Assert.IsType<Outcome.Failed>(net.Run(p[1], (a, id) => a.RemovePeer(id, p[2].Nickname, net.Now))).Message);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public class LifecycleTests
         var (net, p) = ThreeSeeded(37);
         net.Address(p[2], net.Allocate(p[2], "old"));
         net.Crash(p[2]);
-        net.Do(p[0], a => a.RemovePeer(p[2].Nickname, net.Now));
+        net.Run(p[0], (a, id) => a.RemovePeer(id, p[2].Nickname, net.Now));
         net.Settle();
         net.Restart(p[2]);
         net.Settle();
@@ -123,7 +123,7 @@ public class LifecycleTests
     public void Reset_hands_every_range_to_a_live_peer()
     {
         var (net, p) = ThreeSeeded(38);
-        var heir = net.Do(p[1], a => a.Shutdown(net.Now));
+        var heir = net.Shutdown(p[1]);
         Assert.Contains(heir, new[] { p[0].Name, p[2].Name });
         net.Settle();
         Assert.DoesNotContain(p[1].Name, p[0].Allocator.Ring.Peers());
@@ -154,7 +154,7 @@ public class LifecycleTests
         var (net, p) = ThreeSeeded(40);
         net.Address(p[2], net.Allocate(p[2], "busy"));
         net.Crash(p[2]);
-        net.Do(p[0], a => a.RemovePeer(p[2].Nickname, net.Now));
+        net.Run(p[0], (a, id) => a.RemovePeer(id, p[2].Nickname, net.Now));
         net.Settle();
         // Hand the returning peer only the ring, not the removed list.
         var ringOnly = new Gossip(System.Collections.Immutable.ImmutableDictionary<Peers.PeerName, string>.Empty, null, p[0].Allocator.Ring.ToData(), []);

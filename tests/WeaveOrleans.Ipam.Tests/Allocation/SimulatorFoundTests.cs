@@ -24,7 +24,7 @@ public class SimulatorFoundTests
     {
         var (net, p) = Seeded(101);
         net.Crash(p[2]);
-        net.Do(p[0], a => a.RemovePeer(p[2].Nickname, net.Now));
+        net.Run(p[0], (a, id) => a.RemovePeer(id, p[2].Nickname, net.Now));
         net.Settle();
         net.Restart(p[2]);
         net.Settle();
@@ -50,7 +50,7 @@ public class SimulatorFoundTests
     {
         var net = new PeerNetwork(103);
         var p = net.Add(1, Configs.Consensus("10.0.4.0/22", 2));
-        var outcome = net.Do(p, a => a.RemovePeer(PeerNetwork.Name(2).ToString(), net.Now));
+        var outcome = net.Run(p, (a, id) => a.RemovePeer(id, PeerNetwork.Name(2).ToString(), net.Now));
         Assert.Equal($"0 IPs taken over from {PeerNetwork.Name(2)}\n", Assert.IsType<Outcome.Ok>(outcome).Text);
         Assert.Empty(p.Allocator.RemovedPeers);
     }
@@ -65,9 +65,9 @@ public class SimulatorFoundTests
         var hearsay = new Gossip(ImmutableDictionary<PeerName, string>.Empty, null, null,
             ImmutableDictionary<PeerName, PeerName>.Empty.Add(p[3].Name, p[2].Name));
         net.Do(p[1], a => { a.Receive(p[0].Name, hearsay, net.Now); return 0; });
-        Assert.Contains("remove it first", Assert.IsType<Outcome.Failed>(p[1].Allocator.RemovePeer(p[3].Nickname, net.Now)).Message);
-        Assert.IsType<Outcome.Ok>(net.Do(p[1], a => a.RemovePeer(p[2].Nickname, net.Now)));
-        var taken = Assert.IsType<Outcome.Ok>(net.Do(p[1], a => a.RemovePeer(p[3].Nickname, net.Now)));
+        Assert.Contains("remove it first", Assert.IsType<Outcome.Failed>(net.Run(p[1], (a, id) => a.RemovePeer(id, p[3].Nickname, net.Now))).Message);
+        Assert.IsType<Outcome.Ok>(net.Run(p[1], (a, id) => a.RemovePeer(id, p[2].Nickname, net.Now)));
+        var taken = Assert.IsType<Outcome.Ok>(net.Run(p[1], (a, id) => a.RemovePeer(id, p[3].Nickname, net.Now)));
         Assert.StartsWith("256 IPs", taken.Text);
         Assert.DoesNotContain(p[3].Name, p[1].Allocator.Ring.Peers());
     }
@@ -77,12 +77,12 @@ public class SimulatorFoundTests
     {
         var (net, p) = Seeded(105);
         net.Crash(p[2]);
-        net.Do(p[0], a => a.RemovePeer(p[2].Nickname, net.Now));
+        net.Run(p[0], (a, id) => a.RemovePeer(id, p[2].Nickname, net.Now));
         net.Settle();
         net.Restart(p[2]);
         net.Settle();
         var before = p[0].Allocator.Ring.Entries.ToArray();
-        Assert.Equal(PeerName.None, net.Do(p[2], a => a.Shutdown(net.Now)));
+        Assert.Equal(PeerName.None, net.Shutdown(p[2]));
         net.Settle();
         Assert.Equal(before, p[0].Allocator.Ring.Entries);
     }
@@ -122,21 +122,21 @@ public class SimulatorFoundTests
         net.Crash(p[2]);
         var restarted = Allocator.Restore(p[0].Config, p[0].Name, p[0].Nickname, new Random(1), p[0].PersistedSnapshot, p[0].PersistedRows);
         restarted.PeerConnected(p[1].Name, net.Now);
-        Assert.Contains("has not heard from the others", Assert.IsType<Outcome.Failed>(restarted.RemovePeer(p[2].Nickname, net.Now)).Message);
+        Assert.Contains("has not heard from the others", Assert.IsType<Outcome.Failed>(restarted.Answer((a, id) => a.RemovePeer(id, p[2].Nickname, net.Now))).Message);
         restarted.Receive(p[1].Name, new Gossip(ImmutableDictionary<PeerName, string>.Empty, null, p[1].Allocator.Ring.ToData(), ImmutableDictionary<PeerName, PeerName>.Empty), net.Now);
-        Assert.IsType<Outcome.Ok>(restarted.RemovePeer(p[2].Nickname, net.Now));
+        Assert.IsType<Outcome.Ok>(restarted.Answer((a, id) => a.RemovePeer(id, p[2].Nickname, net.Now)));
     }
 
     [Fact]
     public void A_peer_that_left_with_reset_is_recorded_as_removed_by_its_heir()
     {
         var (net, p) = Seeded(108);
-        var heir = net.Do(p[1], a => a.Shutdown(net.Now));
+        var heir = net.Shutdown(p[1]);
         net.Settle();
         var other = p.Single(x => x.Name != heir && x != p[1]);
         net.Crash(p[1]);
         Assert.Equal(heir, other.Allocator.RemovedPeers[p[1].Name]);
-        Assert.Contains("already removed it", Assert.IsType<Outcome.Failed>(other.Allocator.RemovePeer(p[1].Nickname, net.Now)).Message);
+        Assert.Contains("already removed it", Assert.IsType<Outcome.Failed>(net.Run(other, (a, id) => a.RemovePeer(id, p[1].Nickname, net.Now))).Message);
     }
 
     [Fact]
@@ -144,14 +144,14 @@ public class SimulatorFoundTests
     {
         var (net, p) = Seeded(109);
         net.Partition(p[2]);
-        var heir = net.Do(p[0], a => a.Shutdown(net.Now));
+        var heir = net.Shutdown(p[0]);
         Assert.Equal(p[1].Name, heir);
         net.Settle();
         net.Crash(p[0]);
         var c2 = net.Address(p[1], net.Allocate(p[1], "c2", "10.0.4.0/23"));
         net.Crash(p[1]);
         // p2 never heard that p0 left, and its operator removes p0 as dead.
-        Assert.IsType<Outcome.Ok>(net.Do(p[2], a => a.RemovePeer(p[0].Nickname, net.Now)));
+        Assert.IsType<Outcome.Ok>(net.Run(p[2], (a, id) => a.RemovePeer(id, p[0].Nickname, net.Now)));
         Assert.NotEmpty(p[2].Allocator.Quarantined);
         var waiting = net.Allocate(p[2], "c1", "10.0.4.0/23");
         net.Tick();

@@ -35,7 +35,7 @@ public class SinglePeerTests
     {
         _net.Allocate(_p, "c1", "10.0.3.0/28");
         _net.Allocate(_p, "c1", "10.0.3.32/28");
-        Assert.IsType<Outcome.Ok>(_net.Do(_p, a => a.Delete("c1")));
+        Assert.IsType<Outcome.Ok>(_net.Run(_p, (a, id) => a.Delete(id, "c1")));
         Assert.Equal("10.0.3.1/28", _net.Address(_p, _net.Allocate(_p, "c3", "10.0.3.0/28")));
         Assert.Equal("10.0.3.33/28", _net.Address(_p, _net.Allocate(_p, "c3", "10.0.3.32/28")));
     }
@@ -43,10 +43,10 @@ public class SinglePeerTests
     [Fact]
     public void Free_and_delete_report_what_is_not_there()
     {
-        Assert.Equal("Delete: no addresses for nobody", Assert.IsType<Outcome.Failed>(_p.Allocator.Delete("nobody")).Message);
-        Assert.Equal("Free: address 10.0.3.9 not found for c1", Assert.IsType<Outcome.Failed>(_p.Allocator.Free("c1", Address.Parse("10.0.3.9"))).Message);
+        Assert.Equal("Delete: no addresses for nobody", Assert.IsType<Outcome.Failed>(_net.Run(_p, (a, id) => a.Delete(id, "nobody"))).Message);
+        Assert.Equal("Free: address 10.0.3.9 not found for c1", Assert.IsType<Outcome.Failed>(_net.Run(_p, (a, id) => a.Free(id, "c1", Address.Parse("10.0.3.9")))).Message);
         _net.Allocate(_p, "c1", "10.0.3.0/28");
-        Assert.IsType<Outcome.Ok>(_p.Allocator.Free("c1", Address.Parse("10.0.3.1")));
+        Assert.IsType<Outcome.Ok>(_net.Run(_p, (a, id) => a.Free(id, "c1", Address.Parse("10.0.3.1"))));
         Assert.Empty(_p.Allocator.Lookup("c1"));
     }
 
@@ -56,7 +56,7 @@ public class SinglePeerTests
         var address = _net.Address(_p, _net.Allocate(_p, Idents.NoContainer, "10.0.3.0/28", isContainer: false));
         Assert.Equal("10.0.3.1/28", address);
         Assert.True(_p.Allocator.Owned.ContainsKey("10.0.3.1"));
-        Assert.IsType<Outcome.Ok>(_p.Allocator.Delete("10.0.3.1"));
+        Assert.IsType<Outcome.Ok>(_net.Run(_p, (a, id) => a.Delete(id, "10.0.3.1")));
     }
 
     [Fact]

@@ -1,0 +1,120 @@
+using WeaveOrleans.Ipam.Consensus;
+using WeaveOrleans.Ipam.Peers;
+
+namespace WeaveOrleans.Ipam.Allocation;
+
+/// <summary>
+/// How a peer without a ring gets one: an elector takes part in agreement on the peers to seed it
+/// with, an observer asks the others for theirs. The consensus state is persisted (a peer that
+/// restarts mid-agreement must keep every promise it made); every change to it marks this dirty.
+/// Once the ring exists there is nothing left to do.
+/// </summary>
+internal sealed class RingBootstrap
+{
+    private Participant? _paxos;
+    private bool _ringRequested;
+    private bool _dirty;
+
+    private RingBootstrap()
+    {
+    }
+
+    /// <summary>Nothing to do: the ring exists, or comes from seeds.</summary>
+    public static RingBootstrap Finished() => new();
+
+    /// <summary>An elector or observer for <paramref name="init"/>, from persisted state when given; none for a seed.</summary>
+    public RingBootstrap(PeerName self, InitMode init, PaxosState? persisted = null)
+    {
+        _paxos = init switch
+        {
+            InitMode.ByConsensus c => persisted is null ? new Elector(self, c.Quorum) : Elector.Restore(self, c.Quorum, persisted),
+            InitMode.AsObserver => persisted is null ? new Observer(self, 1) : Observer.Restore(self, 1, persisted),
+            _ => null,
+        };
+    }
+
+    /// <summary>An elector has proposed and waits for agreement.</summary>
+    public bool AwaitingConsensus { get; private set; }
+
+    public bool IsObserver => _paxos is Observer;
+
+    public PaxosState? State => _paxos?.State;
+
+    /// <summary>What gossip carries while there is no ring: only an elector's state.</summary>
+    public PaxosState? ElectorState => (_paxos as Elector)?.State;
+
+    public (bool Elector, int KnownNodes, int Quorum)? Progress =>
+        _paxos is null ? null : (_paxos is Elector, _paxos.KnownNodes.Count, _paxos.Quorum);
+
+    /// <summary>An elector that has not proposed yet proposes (once; <see cref="Repropose"/> goes on).</summary>
+    public bool TryStartProposing()
+    {
+        if (_paxos is not Elector elector || AwaitingConsensus)
+            return false;
+        AwaitingConsensus = true;
+        elector.Propose();
+        _dirty = true;
+        return true;
+    }
+
+    /// <summary>An elector waiting for agreement proposes again (on every tick).</summary>
+    public bool Repropose()
+    {
+        if (!AwaitingConsensus || _paxos is not Elector elector)
+            return false;
+        elector.Propose();
+        _dirty = true;
+        return true;
+    }
+
+    /// <summary>An observer asks for the ring once until <see cref="AllowRingRequest"/>.</summary>
+    public bool TryRequestRing()
+    {
+        if (_paxos is not Observer || _ringRequested)
+            return false;
+        _ringRequested = true;
+        return true;
+    }
+
+    public void AllowRingRequest() => _ringRequested = false;
+
+    /// <summary>Takes a peer's consensus state and thinks about it.</summary>
+    /// <returns>Whether ours changed (then an elector tells the others). False when the ring exists already.</returns>
+    public bool Update(PaxosState incoming)
+    {
+        if (_paxos is null)
+            return false;
+        var changed = _paxos.Update(incoming);
+        changed |= _paxos.Think();
+        _dirty |= changed;
+        return changed;
+    }
+
+    /// <remarks>
+    /// Only electors act on agreement: an observer does not know the quorum (it was launched without a
+    /// peer count), so it waits for a peer to send it the ring.
+    /// </remarks>
+    public bool TryGetAgreement(out AcceptedValue value)
+    {
+        value = default!;
+        return _paxos is Elector elector && elector.TryGetConsensus(out value);
+    }
+
+    /// <summary>The ring exists: the consensus state is no longer needed.</summary>
+    public void Finish()
+    {
+        _paxos = null;
+        AwaitingConsensus = false;
+        _dirty = true;
+    }
+
+    public bool HasParticipant => _paxos is not null;
+
+    /// <summary>Whether the consensus state changed since the last call.</summary>
+    public bool TakeDirty()
+    {
+        var dirty = _dirty;
+        _dirty = false;
+        return dirty;
+    }
+}

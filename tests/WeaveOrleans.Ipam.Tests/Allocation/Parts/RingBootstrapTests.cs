@@ -1,0 +1,90 @@
+using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Consensus;
+using static WeaveOrleans.Ipam.Tests.TestPeers;
+
+namespace WeaveOrleans.Ipam.Tests.Allocation.Parts;
+
+public class RingBootstrapTests
+{
+    [Fact]
+    public void An_elector_proposes_once_then_reproposes_on_request_and_each_is_a_change()
+    {
+        var bootstrap = new RingBootstrap(P(1), new InitMode.ByConsensus(1));
+        Assert.False(bootstrap.AwaitingConsensus);
+        Assert.False(bootstrap.Repropose());
+
+        Assert.True(bootstrap.TryStartProposing());
+        Assert.True(bootstrap.AwaitingConsensus);
+        Assert.True(bootstrap.TakeDirty());
+        Assert.False(bootstrap.TryStartProposing());
+        Assert.False(bootstrap.TakeDirty());
+
+        Assert.True(bootstrap.Repropose());
+        Assert.True(bootstrap.TakeDirty());
+    }
+
+    [Fact]
+    public void A_quorum_of_one_agrees_on_itself()
+    {
+        var bootstrap = new RingBootstrap(P(1), new InitMode.ByConsensus(1));
+        bootstrap.TryStartProposing();
+        Assert.True(bootstrap.TryGetAgreement(out var value));
+        Assert.Equal([P(1)], value.Peers.ToArray());
+    }
+
+    [Fact]
+    public void Two_electors_reach_agreement_by_exchanging_state()
+    {
+        var a = new RingBootstrap(P(1), new InitMode.ByConsensus(2));
+        var b = new RingBootstrap(P(2), new InitMode.ByConsensus(2));
+        a.TryStartProposing();
+        b.TryStartProposing();
+        for (var round = 0; round < 10 && !(a.TryGetAgreement(out _) && b.TryGetAgreement(out _)); round++)
+        {
+            b.Update(a.State!);
+            a.Update(b.State!);
+        }
+        Assert.True(a.TryGetAgreement(out var va));
+        Assert.True(b.TryGetAgreement(out var vb));
+        Assert.Equal(va.Peers.ToArray(), vb.Peers.ToArray());
+        Assert.True(a.TakeDirty());
+    }
+
+    [Fact]
+    public void An_observer_asks_for_the_ring_once_until_allowed_again_and_never_agrees()
+    {
+        var bootstrap = new RingBootstrap(P(1), new InitMode.AsObserver());
+        Assert.True(bootstrap.IsObserver);
+        Assert.Null(bootstrap.ElectorState);
+        Assert.False(bootstrap.TryStartProposing());
+        Assert.True(bootstrap.TryRequestRing());
+        Assert.False(bootstrap.TryRequestRing());
+        bootstrap.AllowRingRequest();
+        Assert.True(bootstrap.TryRequestRing());
+        Assert.False(bootstrap.TryGetAgreement(out _));
+        Assert.False(bootstrap.TakeDirty());
+    }
+
+    [Fact]
+    public void Finishing_drops_the_consensus_state_as_a_change()
+    {
+        var bootstrap = new RingBootstrap(P(1), new InitMode.ByConsensus(3));
+        bootstrap.TryStartProposing();
+        bootstrap.TakeDirty();
+        bootstrap.Finish();
+        Assert.True(bootstrap.TakeDirty());
+        Assert.Null(bootstrap.State);
+        Assert.False(bootstrap.AwaitingConsensus);
+        Assert.False(bootstrap.Update(PaxosState.Empty));
+    }
+
+    [Fact]
+    public void A_restored_elector_keeps_its_promises()
+    {
+        var before = new RingBootstrap(P(1), new InitMode.ByConsensus(3));
+        before.TryStartProposing();
+        var restored = new RingBootstrap(P(1), new InitMode.ByConsensus(3), before.State);
+        Assert.Equal(before.State, restored.State);
+        Assert.False(restored.TakeDirty());
+    }
+}
