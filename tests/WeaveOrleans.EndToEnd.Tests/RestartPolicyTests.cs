@@ -3,8 +3,8 @@ using WeaveOrleans.Host.Tests.Nemesis;
 namespace WeaveOrleans.EndToEnd.Tests;
 
 /// <summary>Weave's router restart policy (its test 090): a daemon that dies is started again, unless launched with --no-restart.</summary>
-[Collection(LabCollection.Name)]
-public sealed class RestartPolicyTests(LabFixture lab, Xunit.Abstractions.ITestOutputHelper output)
+[Collection(OneHostCollection.Name)]
+public sealed class RestartPolicyTests(OneHostLab lab, Xunit.Abstractions.ITestOutputHelper output)
 {
     [SkippableFact]
     public async Task A_killed_daemon_is_restarted_by_its_supervisor_but_not_after_launch_with_no_restart()

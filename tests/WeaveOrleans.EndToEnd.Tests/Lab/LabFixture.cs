@@ -1,10 +1,11 @@
 namespace WeaveOrleans.EndToEnd.Tests;
 
-/// <summary>Three lab hosts with their dockerds, shared by every scenario of the collection (they run one after another).</summary>
-public sealed class LabFixture : IAsyncLifetime
+/// <summary>
+/// Lab hosts with their dockerds, shared by every scenario of one collection (which run one after
+/// another); the collections, each with a lab of its own, run side by side.
+/// </summary>
+public abstract class LabFixture(int hosts) : IAsyncLifetime
 {
-    public const int HostCount = 3;
-
     public Lab? Lab { get; private set; }
 
     /// <summary>Why there is no lab on this machine; null when there is one.</summary>
@@ -14,7 +15,7 @@ public sealed class LabFixture : IAsyncLifetime
     {
         Unavailable = Tests.Lab.Unavailable();
         if (Unavailable is null)
-            Lab = await Tests.Lab.Start(HostCount);
+            Lab = await Tests.Lab.Start(hosts);
     }
 
     public async Task DisposeAsync()
@@ -31,8 +32,26 @@ public sealed class LabFixture : IAsyncLifetime
     }
 }
 
+public sealed class OneHostLab() : LabFixture(1);
+
+public sealed class TwoHostLab() : LabFixture(2);
+
+public sealed class ThreeHostLab() : LabFixture(3);
+
 [CollectionDefinition(Name)]
-public sealed class LabCollection : ICollectionFixture<LabFixture>
+public sealed class OneHostCollection : ICollectionFixture<OneHostLab>
 {
-    public const string Name = "lab";
+    public const string Name = "one host";
+}
+
+[CollectionDefinition(Name)]
+public sealed class TwoHostCollection : ICollectionFixture<TwoHostLab>
+{
+    public const string Name = "two hosts";
+}
+
+[CollectionDefinition(Name)]
+public sealed class ThreeHostCollection : ICollectionFixture<ThreeHostLab>
+{
+    public const string Name = "three hosts";
 }

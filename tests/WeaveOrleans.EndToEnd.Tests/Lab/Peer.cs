@@ -15,13 +15,25 @@ public sealed partial class Peer(LabHost host, string dataDir, Action<string> lo
     public LabHost Host { get; } = host;
     public string DataDir { get; } = dataDir;
 
+    /// <summary>The value of one <c>Key: value</c> line of <c>weave status</c>; fails if there is no such line.</summary>
+    public async Task<string> Status(string key)
+    {
+        var text = await Ok("status");
+        var line = text.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith(key + ": ", StringComparison.Ordinal));
+        Assert.True(line is not null, $"{Host.Name}: no '{key}:' line in weave status:\n{text}");
+        return line[(key.Length + 2)..];
+    }
+
     /// <summary>Where the other peers dial this one.</summary>
     public string Address => Host.Address;
 
-    public async Task<Outcome> Weave(params string[] args)
+    public Task<Outcome> Weave(params string[] args) => Within(TimeSpan.FromSeconds(120), args);
+
+    /// <summary><c>weave ARGS</c> given <paramref name="deadline"/> to finish (then killed, exit -1): Weave's <c>timeout N cat &lt;(weave ...)</c>.</summary>
+    public async Task<Outcome> Within(TimeSpan deadline, params string[] args)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var outcome = await Host.Weave(DataDir, args);
+        var outcome = await Host.Weave(DataDir, args, deadline);
         log($"{clock.Elapsed.TotalSeconds,6:0.00} s  {Host.Name}: weave {string.Join(' ', args)} -> {outcome.Code}");
         return outcome;
     }
