@@ -45,6 +45,18 @@ public sealed class LabHost
             await Exec.Program("nsenter", [.. Enter, Paths.DockerTestDaemon, "stop", DockerDir], deadline: TimeSpan.FromSeconds(60));
     }
 
+    /// <summary>
+    /// Stops dockerd as a host's service restart does (SIGTERM: it stops its containers, and removes
+    /// none), then starts it again, which starts the containers whose restart policy says so.
+    /// </summary>
+    public async Task RestartDocker()
+    {
+        var pid = int.Parse(File.ReadAllText(Path.Combine(DockerDir, "docker.pid")).Trim(), CultureInfo.InvariantCulture);
+        Shell.Signal(pid, "TERM");
+        await Poll.Until(() => Task.FromResult(!Directory.Exists($"/proc/{pid}")), TimeSpan.FromSeconds(60), $"{Name}: dockerd {pid} stops");
+        await StartDocker();
+    }
+
     public Task<Outcome> Docker(params string[] args) => Exec.Program("docker", ["-H", DockerEndpoint, .. args], deadline: TimeSpan.FromSeconds(60));
 
     /// <summary>A program run inside this host's namespace.</summary>
