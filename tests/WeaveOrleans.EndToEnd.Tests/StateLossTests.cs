@@ -19,6 +19,8 @@ public sealed class StateLossTests(TwoHostLab lab, ITestOutputHelper output)
         await Task.WhenAll(h1.Launch("--ipalloc-range", universe, h2.Address), h2.Launch("--ipalloc-range", universe, h1.Address));
         var c1 = await h1.Run($"{c1Address}/12");
         Assert.Equal(c1Address, await h1.AddressOf(c1));
+        // The first address of the range: the one a fresh ring hands out first, unless it knows it is in use.
+        var first = await h2.Run("10.2.0.1/16");
         var c2 = await h2.Run();
         var c2Address = await h2.AddressOf(c2);
 
@@ -33,6 +35,8 @@ public sealed class StateLossTests(TwoHostLab lab, ITestOutputHelper output)
         var c3Address = await h2.AddressOf(c3);
         Assert.NotEqual(c1Address, c3Address);
         Assert.NotEqual(c2Address, c3Address);
+        Assert.NotEqual("10.2.0.1", c3Address);
+        Assert.Equal("10.2.0.1", await h2.AddressOf(first));
         Assert.Equal(c1Address, await h1.AddressOf(c1));
         await s.AssertNoAddressOnTwoHolders();
     }
