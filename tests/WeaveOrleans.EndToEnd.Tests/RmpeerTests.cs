@@ -30,5 +30,16 @@ public sealed class RmpeerTests(ThreeHostLab lab, ITestOutputHelper output)
             Assert.True(run.Ok, run.ToString());
         }
         await s.AssertNoAddressOnTwoHolders();
+
+        // The dead host comes back with the state it had: the others hold its ranges now, and have handed
+        // out addresses from them, so it must not allocate from them again.
+        await h1.Launch(h2.Address);
+        var comeback = await h1.Within(TimeSpan.FromSeconds(15), "run", "--timeout", "5", Peer.Image, "sleep", "3600");
+        // Asked at once, before anyone waits for the hosts to meet: it has heard that its ranges were taken over.
+        Assert.False(comeback.Ok, comeback.ToString());
+        Assert.Contains("taken over with rmpeer", comeback.Err, StringComparison.Ordinal);
+        foreach (var survivor in new[] { h2, h3 })
+            await survivor.Run();
+        await s.AssertNoAddressOnTwoHolders();
     }
 }
