@@ -42,6 +42,37 @@ public sealed class StateLossTests(TwoHostLab lab, ITestOutputHelper output)
     }
 
     [SkippableFact]
+    public async Task A_claim_made_before_the_ring_exists_waits_for_it_and_completes_when_the_other_host_returns()
+    {
+        const string universe = "10.2.0.0/16";
+        await using var s = lab.Scenario("claim-waits", output);
+        var (h1, h2) = (s.Peers[0], s.Peers[1]);
+        await Task.WhenAll(h1.Launch("--ipalloc-range", universe, h2.Address), h2.Launch("--ipalloc-range", universe, h1.Address));
+        var c1 = await h1.Run("10.2.128.1/12");
+        await Task.WhenAll(h1.Ok("stop"), h2.Ok("stop"));
+        // As Weave's test deletes the IPAM database and nothing else: the peer keeps its name.
+        h1.DeleteIpamState();
+
+        // host1 starts over with a quorum of two and host2 down: no ring, so a claim in the range has to wait.
+        await h1.Launch("--ipalloc-range", universe, h2.Address);
+        var created = await h1.Host.Docker("run", "-d", "--network", "none", Peer.Image, "sleep", "3600");
+        Assert.True(created.Ok, created.ToString());
+        var c4 = created.Out.Trim();
+        var claim = h1.Within(TimeSpan.FromSeconds(90), "attach", "--timeout", "80", "10.2.128.4/12", c4);
+        await Poll.Throughout(() => Task.FromResult(!claim.IsCompleted), TimeSpan.FromSeconds(3), "the claim waits for a ring");
+        // An address outside the range needs no ring.
+        var outside = await h1.Within(TimeSpan.FromSeconds(15), "run", "10.3.0.1/12", Peer.Image, "sleep", "3600");
+        Assert.True(outside.Ok, outside.ToString());
+
+        await h2.Launch("--ipalloc-range", universe, h1.Address);
+        var attached = await claim;
+        Assert.True(attached.Ok, attached.ToString());
+        Assert.Equal("10.2.128.4", await h1.AddressOf(c4));
+        Assert.Equal("10.2.128.1", await h1.AddressOf(c1));
+        await s.AssertNoAddressOnTwoHolders();
+    }
+
+    [SkippableFact]
     public async Task A_rolling_reset_and_relaunch_of_both_hosts_leaves_a_ring_that_allocates()
     {
         await using var s = lab.Scenario("reset", output);

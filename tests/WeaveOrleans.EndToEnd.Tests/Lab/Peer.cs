@@ -85,6 +85,16 @@ public sealed partial class Peer(LabHost host, string dataDir, Action<string> lo
         return show.Ok ? Inet(show.Out) : [];
     }
 
+    /// <summary>Deletes what the stopped daemon persisted about IPAM (its database), keeping its peer name and targets.</summary>
+    public void DeleteIpamState()
+    {
+        foreach (var file in Directory.EnumerateFiles(DataDir, "orleans-grains.db*"))
+            File.Delete(file);
+        var allocators = Path.Combine(DataDir, "allocators");
+        if (Directory.Exists(allocators))
+            Directory.Delete(allocators, recursive: true);
+    }
+
     public int? DaemonPid => ReadPid("weaver.pid");
     public int? SupervisorPid => ReadPid("weave-supervisor.pid");
 
