@@ -41,18 +41,17 @@ public sealed partial class NetworkAttacher
         var ip = Preflight();
         var nsenter = FindTool(_options.NsenterPath, "nsenter", "util-linux");
         CheckPid(pid);
-        var links = await InContainer(nsenter, ip, pid, ["-o", "link", "show"], cancellation);
-        if (links.ExitCode != 0)
-            throw Failed($"listing the interfaces in the network namespace of PID {pid}", links);
+        // Links and addresses from one ip process (its batch mode): weave ps looks into every running container.
+        var show = await Run(nsenter, ["-t", pid.ToString(CultureInfo.InvariantCulture), "-n", "--", ip, "-o", "-4", "-batch", "-"], cancellation,
+            input: "link show\naddr show\n");
+        if (show.ExitCode != 0)
+            throw Failed($"listing the interfaces in the network namespace of PID {pid}", show);
         var ours = new List<(int Index, string Name, string Mac)>();
-        foreach (Match m in VethDevice().Matches(links.Stdout))
+        foreach (Match m in VethDevice().Matches(show.Stdout))
             if (veths.TryGetValue(Index(m.Groups[3]), out var end) && end == Index(m.Groups[1]))
                 ours.Add((Index(m.Groups[1]), m.Groups[2].Value, m.Groups[4].Value));
         if (ours.Count == 0)
             return [];
-        var show = await InContainer(nsenter, ip, pid, ["-o", "-4", "addr", "show"], cancellation);
-        if (show.ExitCode != 0)
-            throw Failed($"listing the addresses in the network namespace of PID {pid}", show);
         var addresses = IndexedAddress().Matches(show.Stdout).Select(m => (Index: Index(m.Groups[1]), Cidr: m.Groups[2].Value)).ToList();
         return [.. ours.Select(d => new NetDevice(d.Name, d.Mac, [.. addresses.Where(a => a.Index == d.Index).Select(a => a.Cidr)]))];
     }
