@@ -73,11 +73,23 @@ public class PsTests
     }
 
     [SkippableFact]
-    public async Task Ps_without_a_bridge_shows_nothing()
+    public async Task Ps_without_a_bridge_shows_nothing_and_Docker_failures_come_back_from_the_daemon_as_one_line()
     {
         TestDocker.SkipUnlessAvailable();
         await using var d = await LaunchedDaemon.Start("10.226.2.0/24", Endpoint);
-        var ps = await d.Run("ps", "--bridge", TestDocker.NewBridge("wopn"));
+        var bridge = TestDocker.NewBridge("wopn");
+        var ps = await d.Run("ps", "--bridge", bridge);
         Assert.Equal((0, "", ""), (ps.Code, ps.Out, ps.Err));
+
+        // The daemon holds the Docker client: a command naming another Docker is refused, not answered about this one.
+        var other = await d.Cli.Run("attach", "c1", "--data-dir", d.Directory.FullName, "--bridge", bridge, "--docker-endpoint", "unix:///nonexistent/other.sock");
+        Assert.Equal((1, "", $"weave: the weave daemon follows Docker at {Endpoint}, not unix:///nonexistent/other.sock (--docker-endpoint)\n"),
+            (other.Code, other.Out, other.Err));
+
+        var noImage = await d.RunContainer("--bridge", bridge, "busybox:no-such-tag", "true");
+        Assert.Equal((1, ""), (noImage.Code, noImage.Out));
+        Assert.StartsWith("weave: ", noImage.Err, StringComparison.Ordinal);
+        Assert.Contains("busybox:no-such-tag", noImage.Err, StringComparison.Ordinal);
+        Assert.Single(noImage.Err.TrimEnd('\n').Split('\n'));
     }
 }
