@@ -1,57 +1,93 @@
 #!/usr/bin/env bash
-# CLI round trips against one running daemon: wall time of each read-only command (a fresh `weave`
-# process each time, as a user or script runs it), next to curl over the same unix socket, and, with
-# a Docker engine, `weave run` next to `docker run` alone. Prints p50 / p90 over N runs.
+# CLI round trips against one running daemon: wall time of each command (a fresh `weave` process each time,
+# as a user or script runs it), the native CLI (scripts/build-weave) next to the same code run JIT'd as
+# weave.dll, next to curl over the same unix socket; with a Docker engine, `weave run` next to `docker run`
+# alone. The variants are run in turn within each round (not one after the other), so that a load that comes and
+# goes on the machine falls on all of them alike. Prints p50 / p90 over N rounds.
 #   bench/cli/roundtrip.sh [N]            (N defaults to 20)
 #   WEAVE_TEST_DOCKER=unix:///.../docker.sock bench/cli/roundtrip.sh   adds weave run vs docker run
-# Builds Release first. The daemon runs on free loopback ports in a temporary data dir and is stopped
-# (by PID) at the end.
+#   WEAVE_BENCH_BEFORE=/path/to/old/weave.dll  adds that build of the CLI as a third variant
+# Builds Release and the native CLI (when missing) first. The daemon runs on free loopback ports in a
+# temporary data dir with a bridge of its own, and is stopped (by PID) at the end with its containers.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 n=${1:-20}
 dotnet build "$root/src/WeaveOrleans.Host" -c Release -v q --nologo >/dev/null
 dotnet build "$root/src/WeaveOrleans.Cli" -c Release -v q --nologo >/dev/null
-weave="$root/src/WeaveOrleans.Cli/bin/Release/net10.0/weave.dll"
+"$root/scripts/build-weave"
+native="$root/src/WeaveOrleans.Cli/bin/native/weave"
+dll="$root/src/WeaveOrleans.Cli/bin/Release/net10.0/weave.dll"
 weaver="$root/src/WeaveOrleans.Host/bin/Release/net10.0/weaver.dll"
+before=${WEAVE_BENCH_BEFORE:-}
 dir=$(mktemp -d /tmp/weave-bench-cli.XXXXXX)
+bridge="wobench$(printf '%04x' $((RANDOM % 65536)))"
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 docker_args=(--docker-endpoint none)
 [ -n "${WEAVE_TEST_DOCKER:-}" ] && docker_args=(--docker-endpoint "$WEAVE_TEST_DOCKER")
 dotnet "$weaver" --data-dir "$dir" --port "$(port)" --host 127.0.0.1 --http-addr "127.0.0.1:$(port)" \
-  --status-addr "127.0.0.1:$(port)" --dashboard-addr off --silo-port "$(port)" --gateway-port "$(port)" \
+  --status-addr "127.0.0.1:$(port)" --dashboard-addr off --silo-port "$(port)" --gateway-port "$(port)" --bridge "$bridge" \
   --ipalloc-range 10.233.0.0/24 --ipalloc-init consensus=1 "${docker_args[@]}" >"$dir/weaver.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$dir"' EXIT
+cleanup() {
+  if [ -n "${WEAVE_TEST_DOCKER:-}" ] && [ -s "$dir/ids" ]; then
+    grep -E '^[0-9a-f]{64}$' "$dir/ids" | xargs -r docker -H "$WEAVE_TEST_DOCKER" rm -f >/dev/null 2>&1 || true
+  fi
+  kill $pid 2>/dev/null; wait $pid 2>/dev/null
+  ip link del dev "$bridge" 2>/dev/null || true
+  rm -rf "$dir"
+}
+trap cleanup EXIT
 for _ in $(seq 1 600); do
-  dotnet "$weave" status --data-dir "$dir" >/dev/null 2>&1 && break
+  "$native" status --data-dir "$dir" >/dev/null 2>&1 && break
   sleep 0.1
 done
-dotnet "$weave" prime --data-dir "$dir" >/dev/null
+"$native" prime --data-dir "$dir" >/dev/null
+export WEAVE_DATA_DIR=$dir WEAVE_BRIDGE=$bridge
 
-# p50 and p90 in ms of N runs of a command.
-measure() {
-  local label=$1; shift
-  local times=()
-  "$@" >/dev/null 2>&1 || { echo "$label: failed: $*" >&2; return 1; }   # warm the page cache
-  for _ in $(seq 1 "$n"); do
-    local t0 t1
-    t0=$(date +%s%N); "$@" >/dev/null 2>&1; t1=$(date +%s%N)
-    times+=($(( (t1 - t0) / 1000 )))
-  done
-  printf '%s\n' "${times[@]}" | sort -n | awk -v label="$label" -v n="$n" '{ a[NR] = $1 } END {
-    printf "%-34s p50 %7.1f ms  p90 %7.1f ms  (n=%d)\n", label, a[int((n + 1) / 2)] / 1000, a[int(n * 0.9 + 0.5)] / 1000, n }'
+labels=() commands=()
+add() { labels+=("$1"); commands+=("$2"); }
+# Every variant of one command, in turn: native, JIT'd dll, and the build given as "before".
+add_cli() {
+  local label=$1 args=$2
+  add "$label (native)" "$native $args"
+  add "$label (weave.dll)" "dotnet $dll $args"
+  [ -n "$before" ] && add "$label (before)" "dotnet $before $args"
+  return 0
 }
-
 sock="$dir/weave.sock"
-measure "curl GET /status (socket)" curl -sf --unix-socket "$sock" http://localhost/status
-measure "weave status" dotnet "$weave" status --data-dir "$dir"
-measure "weave status ipam" dotnet "$weave" status ipam --data-dir "$dir"
-measure "weave ps" dotnet "$weave" ps --data-dir "$dir"
-measure "dotnet weave.dll --help (no daemon)" dotnet "$weave" --help
+add "curl GET /status (socket)" "curl -sf --unix-socket $sock http://localhost/status"
+add_cli "weave status" "status"
+add_cli "weave status peers" "status peers"
+add_cli "weave status ipam" "status ipam"
+add_cli "weave version" "version"
+add_cli "weave ps" "ps"
+add_cli "weave --help" "--help"
+reads=${#commands[@]}
 if [ -n "${WEAVE_TEST_DOCKER:-}" ]; then
-  docker=(docker -H "$WEAVE_TEST_DOCKER")
-  measure "docker run --network none (alone)" "${docker[@]}" run --rm --network none busybox:weave true
-  i=0
-  weave_run() { i=$((i + 1)); dotnet "$weave" run --data-dir "$dir" --docker-endpoint "$WEAVE_TEST_DOCKER" --rm busybox:weave true; }
-  measure "weave run (docker run + attach)" weave_run
+  add "docker run -d --network none" "docker -H $WEAVE_TEST_DOCKER run -d --network none busybox:weave sleep 600"
+  add_cli "weave run" "run --docker-endpoint $WEAVE_TEST_DOCKER busybox:weave sleep 600"
+  # ps has something to show: two attached containers and an exposed bridge (more are started only after the reads).
+  for _ in 1 2; do "$native" run --docker-endpoint "$WEAVE_TEST_DOCKER" busybox:weave sleep 600 >>"$dir/ids"; done
+  "$native" expose >/dev/null
 fi
+
+# Rounds over commands FROM..TO-1: each round runs every variant once, in turn.
+rounds() {
+  local from=$1 to=$2 j
+  for ((j = from; j < to; j++)); do   # warm the page cache; a failing command is reported, not timed
+    eval "${commands[$j]}" >>"$dir/ids" 2>"$dir/err" || { echo "${labels[$j]}: failed: $(head -1 "$dir/err")" >&2; exit 1; }
+  done
+  for _ in $(seq 1 "$n"); do
+    for ((j = from; j < to; j++)); do
+      t0=$(date +%s%N); eval "${commands[$j]}" >>"$dir/ids" 2>/dev/null; t1=$(date +%s%N)
+      echo $(( (t1 - t0) / 1000 )) >>"$dir/t.$j"
+    done
+  done
+}
+rounds 0 "$reads"
+rounds "$reads" "${#commands[@]}"
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
+for j in "${!commands[@]}"; do
+  sort -n "$dir/t.$j" | awk -v label="${labels[$j]}" -v n="$n" '{ a[NR] = $1 } END {
+    printf "%-40s p50 %7.1f ms  p90 %7.1f ms  (n=%d)\n", label, a[int((n + 1) / 2)] / 1000, a[int(n * 0.9 + 0.5)] / 1000, n }'
+done

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using WeaveOrleans.Docker;
 using WeaveOrleans.Grains;
 
 namespace WeaveOrleans.Cli;
@@ -165,6 +166,56 @@ public sealed class DaemonClient : IDisposable
         var list = await reply.Content.ReadFromJsonAsync(CliJsonContext.Default.OwnedReport);
         return [.. (list?.Owned ?? []).Select(o => new OwnedEntry(o.ContainerId, o.IsContainer, o.Addrs))];
     }
+
+    /// <summary>The container named or identified by <paramref name="nameOrId"/>, as the daemon's Docker sees it; null when there is none.</summary>
+    public async Task<ContainerInfo?> Container(string nameOrId, string? dockerEndpoint, CancellationToken cancellation = default)
+    {
+        using var reply = await _http.GetAsync(WithEndpoint(ContainerApi.Container(nameOrId), dockerEndpoint), cancellation);
+        if (reply.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        return await ReadContainer(reply, cancellation);
+    }
+
+    /// <summary>The running containers of the daemon's Docker.</summary>
+    public async Task<ContainerInfo[]> RunningContainers(string? dockerEndpoint, CancellationToken cancellation = default)
+    {
+        using var reply = await _http.GetAsync(WithEndpoint(ContainerApi.Containers, dockerEndpoint), cancellation);
+        await EnsureDockerServed(reply, cancellation);
+        return await reply.Content.ReadFromJsonAsync(ContainerJsonContext.Default.ContainerInfoArray, cancellation) ?? [];
+    }
+
+    /// <summary>Starts a stopped container through the daemon's Docker.</summary>
+    public async Task<ContainerInfo> StartContainer(string nameOrId, string? dockerEndpoint, CancellationToken cancellation = default)
+    {
+        using var reply = await _http.PostAsync(WithEndpoint(ContainerApi.Container(nameOrId) + "/start", dockerEndpoint), null, cancellation);
+        return await ReadContainer(reply, cancellation);
+    }
+
+    /// <summary><c>weave run</c>'s create and start, by the daemon's Docker, with no Docker networking.</summary>
+    public async Task<ContainerInfo> RunContainer(ContainerRunRequest run, string? dockerEndpoint, CancellationToken cancellation = default)
+    {
+        using var reply = await _http.PostAsJsonAsync(WithEndpoint(ContainerApi.Containers, dockerEndpoint), run, ContainerJsonContext.Default.ContainerRunRequest, cancellation);
+        return await ReadContainer(reply, cancellation);
+    }
+
+    private static async Task<ContainerInfo> ReadContainer(HttpResponseMessage reply, CancellationToken cancellation)
+    {
+        await EnsureDockerServed(reply, cancellation);
+        return await reply.Content.ReadFromJsonAsync(ContainerJsonContext.Default.ContainerInfo, cancellation)
+            ?? throw new CliException("the daemon sent an empty container");
+    }
+
+    /// <summary>The container routes answer every failure with one line that names it (Docker off, unreachable, no such image).</summary>
+    private static async Task EnsureDockerServed(HttpResponseMessage reply, CancellationToken cancellation)
+    {
+        if (reply.IsSuccessStatusCode)
+            return;
+        var body = (await reply.Content.ReadAsStringAsync(cancellation)).Trim();
+        throw new CliException(body.Length > 0 ? body : $"the daemon answered {(int)reply.StatusCode}");
+    }
+
+    private static string WithEndpoint(string path, string? dockerEndpoint) =>
+        dockerEndpoint is null ? path : $"{path}?{ContainerApi.EndpointParameter}={Uri.EscapeDataString(dockerEndpoint)}";
 
     /// <summary>
     /// One request whose answer is an <see cref="IpamReply"/>: 2xx is done, 409 <c>cancelled</c>

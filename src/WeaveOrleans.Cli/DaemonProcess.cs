@@ -148,7 +148,14 @@ public static partial class DaemonProcess
     internal static void Signal(int pid, int signal) => SysKill(pid, signal);
 
     /// <summary>The command that runs this CLI again, as a program and its leading arguments (the supervisor runs as <c>weave supervise</c>).</summary>
-    public static (string Program, string[] Arguments) Self() => (DotnetHost(), [typeof(DaemonProcess).Assembly.Location]);
+    /// <remarks>
+    /// Compiled ahead of time (scripts/build-weave) this program is its own executable; otherwise weave.dll, run by
+    /// the dotnet host (as in the tests, which run the CLI in-process beside a copy of weave.dll).
+    /// </remarks>
+    public static (string Program, string[] Arguments) Self() =>
+        System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported
+            ? (DotnetHost(), [Path.Combine(AppContext.BaseDirectory, "weave.dll")])
+            : (Environment.ProcessPath ?? throw new CliException("cannot tell which program this is"), []);
 
     /// <summary>Sends SIGTERM and waits up to <paramref name="grace"/>; then SIGKILL. Returns whether SIGKILL was needed.</summary>
     public static async Task<bool> Stop(int pid, TimeSpan grace, CancellationToken cancellation = default)

@@ -341,18 +341,4 @@ public sealed partial class WeaveCli
         command.Subcommands.Add(ipam);
         return command;
     }
-
-    private Command PsCommand()
-    {
-        var command = new Command("ps", "List the containers (and weave:expose) with their addresses.");
-        command.SetAction(async (parsed, cancellation) =>
-        {
-            var settings = Settings(parsed);
-            var entries = await WithDaemon(settings, c => c.ListAll(), cancellation);
-            foreach (var e in entries.OrderBy(e => e.Ident, StringComparer.Ordinal))
-                _out.WriteLine($"{(e.IsContainer && e.Ident.Length > 12 ? e.Ident[..12] : e.Ident)} {string.Join(' ', e.Addresses)}".TrimEnd());
-            return 0;
-        });
-        return command;
-    }
 }

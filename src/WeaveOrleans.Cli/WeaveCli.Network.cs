@@ -1,6 +1,4 @@
 using System.CommandLine;
-using System.Net.Sockets;
-using Docker.DotNet;
 using WeaveOrleans.Docker;
 using WeaveOrleans.Grains;
 
@@ -18,10 +16,10 @@ public sealed partial class WeaveCli
         command.SetAction(async (parsed, cancellation) =>
         {
             var (specs, container) = SplitContainer(parsed.GetValue(args) ?? []);
-            var settings = Settings(parsed);
-            using var docker = OpenDocker(settings);
-            var info = await ResolveRunning(docker, settings, container, cancellation);
-            await AttachContainer(settings, info, specs, cancellation);
+            var settings = DockerSettings(parsed);
+            using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
+            var info = await ResolveRunning(client, settings, container, cancellation);
+            await AttachContainer(client, settings, info, specs, cancellation);
             return 0;
         });
         return command;
@@ -35,17 +33,12 @@ public sealed partial class WeaveCli
         command.SetAction(async (parsed, cancellation) =>
         {
             var (specs, container) = SplitContainer(parsed.GetValue(args) ?? []);
-            var settings = Settings(parsed);
-            using var docker = OpenDocker(settings);
-            await DockerCall(settings, async () =>
-            {
-                using var configuration = new DockerClientConfiguration(new Uri(EndpointOf(settings)));
-                using var client = configuration.CreateClient();
-                await client.Containers.StartContainerAsync(container, new global::Docker.DotNet.Models.ContainerStartParameters(), cancellation);
-                return true;
-            }, container);
-            var info = await ResolveRunning(docker, settings, container, cancellation);
-            await AttachContainer(settings, info, specs, cancellation);
+            var settings = DockerSettings(parsed);
+            using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
+            var info = await client.StartContainer(container, settings.DockerEndpoint, cancellation);
+            if (!info.Running || info.Pid <= 0)
+                throw new CliException($"container {container} is not running");
+            await AttachContainer(client, settings, info, specs, cancellation);
             return 0;
         });
         return command;
@@ -63,13 +56,13 @@ public sealed partial class WeaveCli
             var addressCount = all.TakeWhile(AddressSpec.LooksLikeAddress).Count();
             var specs = AddressSpec.ParseAll(all.Take(addressCount));
             var (name, image, cmd) = ParseDockerRun(all.Skip(addressCount).ToList());
-            var settings = Settings(parsed);
-            using var docker = OpenDocker(settings);
-            var info = await DockerCall(settings, () => docker.Run(image, cmd, name, cancellation: cancellation), image);
+            var settings = DockerSettings(parsed);
+            using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
+            var info = await client.RunContainer(new ContainerRunRequest(image, cmd, name), settings.DockerEndpoint, cancellation);
             _out.WriteLine(info.Id);
             try
             {
-                await AttachContainer(settings, info, specs, cancellation, print: false);
+                await AttachContainer(client, settings, info, specs, cancellation, print: false);
             }
             catch
             {
@@ -110,10 +103,9 @@ public sealed partial class WeaveCli
         command.SetAction(async (parsed, cancellation) =>
         {
             var (specs, container) = SplitContainer(parsed.GetValue(args) ?? []);
-            var settings = Settings(parsed);
-            using var docker = OpenDocker(settings);
-            var info = await ResolveRunning(docker, settings, container, cancellation);
+            var settings = DockerSettings(parsed);
             using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
+            var info = await ResolveRunning(client, settings, container, cancellation);
             await Release(client, info.Id, specs,
                 remove => new NetworkAttacher().Detach(info.Pid, remove, cancellation: cancellation));
             return 0;
@@ -136,7 +128,7 @@ public sealed partial class WeaveCli
             await NetworkCall(() => attacher.EnsureBridge(settings.Bridge, cancellation));
             foreach (var cidr in cidrs)
                 await NetworkCall(() => attacher.Expose(cidr, settings.Bridge, cancellation));
-            _out.WriteLine(string.Join(' ', cidrs));
+            _out.WriteLine(BareAddresses(cidrs));
             return 0;
         });
         return command;
@@ -176,15 +168,14 @@ public sealed partial class WeaveCli
         return (AddressSpec.ParseAll(args[..^1]), container);
     }
 
-    private async Task AttachContainer(CliSettings settings, ContainerInfo info, IReadOnlyList<AddressSpec> specs, CancellationToken cancellation, bool print = true)
+    private async Task AttachContainer(DaemonClient client, CliSettings settings, ContainerInfo info, IReadOnlyList<AddressSpec> specs, CancellationToken cancellation, bool print = true)
     {
-        using var client = await DaemonClient.Connect(settings, settings.Timeout + TimeSpan.FromSeconds(10), cancellation);
         var cidrs = await Acquire(client, settings, info.Id, specs, isContainer: true, cancellation);
         var attacher = new NetworkAttacher();
         await NetworkCall(() => attacher.EnsureBridge(settings.Bridge, cancellation));
         await NetworkCall(() => attacher.Attach(info.Pid, cidrs, bridge: settings.Bridge, containerId: info.Id, cancellation: cancellation));
         if (print)
-            _out.WriteLine(string.Join(' ', cidrs));
+            _out.WriteLine(BareAddresses(cidrs));
     }
 
     /// <summary>Allocates or claims every address for <paramref name="ident"/>; returns them as "a.b.c.d/len".</summary>
@@ -209,17 +200,18 @@ public sealed partial class WeaveCli
 
     /// <summary>
     /// detach and hide: takes the addresses off the interface (<paramref name="unplug"/>), then frees in IPAM
-    /// those IPAM recorded for the ident, and prints what was taken off.
+    /// those IPAM recorded for the ident, and prints what was taken off (bare addresses, as Weave).
     /// </summary>
     private async Task Release(DaemonClient client, string ident, IReadOnlyList<AddressSpec> specs, Func<List<string>, Task> unplug)
     {
         var (remove, free) = await AddressesToRelease(client, ident, specs);
-        // What is freed is always taken off too, so nothing taken off means nothing to free.
-        if (remove.Count == 0)
-            return;
-        await unplug(remove);
-        await Free(client, ident, free);
-        _out.WriteLine(string.Join(' ', remove));
+        // What is freed is always taken off too, so nothing taken off means nothing to free (and, as Weave, an empty line).
+        if (remove.Count > 0)
+        {
+            await unplug(remove);
+            await Free(client, ident, free);
+        }
+        _out.WriteLine(BareAddresses(remove));
     }
 
     /// <summary>
@@ -270,63 +262,30 @@ public sealed partial class WeaveCli
         }
     }
 
-    private static string EndpointOf(CliSettings settings) =>
-        new DockerBridgeOptions { Endpoint = settings.DockerEndpoint }.ResolveEndpoint();
-
-    private static DockerContainers OpenDocker(CliSettings settings)
+    /// <summary>
+    /// The settings of a command that needs Docker. The daemon holds the Docker client; <c>--docker-endpoint none</c>
+    /// refuses here, before anything is asked, and any other endpoint given is checked against the daemon's.
+    /// </summary>
+    private CliSettings DockerSettings(ParseResult parsed)
     {
+        var settings = Settings(parsed);
         if (string.Equals(settings.DockerEndpoint, "none", StringComparison.OrdinalIgnoreCase))
             throw new CliException("Docker is turned off (--docker-endpoint none)");
-        try
-        {
-            return new DockerContainers(new DockerBridgeOptions { Endpoint = settings.DockerEndpoint });
-        }
-        catch (ArgumentException e)
-        {
-            throw new CliException(e.Message, 2);
-        }
+        return settings;
     }
 
-    private static async Task<ContainerInfo> ResolveRunning(DockerContainers docker, CliSettings settings, string container, CancellationToken cancellation)
+    private static async Task<ContainerInfo> ResolveRunning(DaemonClient client, CliSettings settings, string container, CancellationToken cancellation)
     {
-        var info = await DockerCall(settings, () => docker.Resolve(container, cancellation), container)
+        var info = await client.Container(container, settings.DockerEndpoint, cancellation)
             ?? throw new CliException($"no such container: {container}");
         if (!info.Running || info.Pid <= 0)
             throw new CliException($"container {container} is not running");
         return info;
     }
 
-    /// <summary>Turns Docker's failures into one line each.</summary>
-    private static async Task<T> DockerCall<T>(CliSettings settings, Func<Task<T>> call, string subject)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            throw new CliException($"no such container: {subject}");
-        }
-        catch (DockerImageNotFoundException)
-        {
-            throw new CliException($"no such image: {subject}");
-        }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            throw new CliException($"not found: {subject}: {FirstLine(e.ResponseBody)}");
-        }
-        catch (DockerApiException e)
-        {
-            throw new CliException($"Docker refused: {FirstLine(e.ResponseBody)}");
-        }
-        catch (Exception e) when (e is HttpRequestException or SocketException or IOException or TimeoutException)
-        {
-            throw new CliException($"Docker is not reachable at {EndpointOf(settings)}: {e.GetBaseException().Message}");
-        }
-    }
-
-    private static string FirstLine(string? text) =>
-        (text ?? "").Split('\n').FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "";
+    /// <summary>What attach, detach, expose and hide print, as Weave's script does: the addresses without their prefix lengths.</summary>
+    internal static string BareAddresses(IEnumerable<string> cidrs) =>
+        string.Join(' ', cidrs.Select(c => c.IndexOf('/', StringComparison.Ordinal) is var slash and > 0 ? c[..slash] : c));
 
     private static async Task NetworkCall(Func<Task> call)
     {

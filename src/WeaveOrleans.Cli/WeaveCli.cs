@@ -91,8 +91,6 @@ public sealed partial class WeaveCli
         var b = e.GetBaseException();
         return b switch
         {
-            Orleans.Runtime.SiloUnavailableException =>
-                "lost the connection to the weave daemon: " + b.Message,
             TimeoutException => "the weave daemon did not answer in time: " + b.Message,
             _ => b.Message,
         };

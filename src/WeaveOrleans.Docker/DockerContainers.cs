@@ -15,9 +15,13 @@ public sealed class DockerContainers : IDisposable
 
     public DockerContainers(DockerBridgeOptions options)
     {
+        Endpoint = options.ResolveEndpoint();
         _configuration = new DockerClientConfiguration(options.ResolveEndpointUri());
         _client = _configuration.CreateClient();
     }
+
+    /// <summary>The endpoint this talks to (unix:///path, tcp://host:port).</summary>
+    public string Endpoint { get; }
 
     /// <summary>The container named or identified (full or unique prefix) by <paramref name="nameOrId"/>; null when there is none.</summary>
     public async Task<ContainerInfo?> Resolve(string nameOrId, CancellationToken cancellation = default)
@@ -84,6 +88,14 @@ public sealed class DockerContainers : IDisposable
         }
         var inspect = await _client.Containers.InspectContainerAsync(created.ID, cancellation);
         return ToInfo(inspect);
+    }
+
+    /// <summary><c>weave start</c>: starts a stopped container (nothing if it runs) and returns it with its PID.</summary>
+    public async Task<ContainerInfo> Start(string nameOrId, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(nameOrId);
+        await _client.Containers.StartContainerAsync(nameOrId, new ContainerStartParameters(), cancellation);
+        return ToInfo(await _client.Containers.InspectContainerAsync(nameOrId, cancellation));
     }
 
     /// <summary>Removes a container, running or not; false when it did not exist.</summary>

@@ -134,6 +134,8 @@ namespace WeaveOrleans.Host
             }).WithMetadata(new ServedOnAttribute(ListenerKind.Api | ListenerKind.Status));
 
             app.MapWeaveControlApi().WithMetadata(new ServedOnAttribute(ListenerKind.Api));
+            // Docker's containers, for the CLI's run, start, attach and ps: the API only, as they name and start containers.
+            app.MapContainerRoutes().WithMetadata(new ServedOnAttribute(ListenerKind.Api));
             app.MapWeaveStatusApi().WithMetadata(new ServedOnAttribute(ListenerKind.Api | ListenerKind.Status));
             app.MapWeaveMetrics().WithMetadata(new ServedOnAttribute(ListenerKind.Api | ListenerKind.Status | ListenerKind.Metrics));
 

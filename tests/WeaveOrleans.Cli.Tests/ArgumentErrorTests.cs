@@ -121,7 +121,9 @@ public class ArgumentErrorTests
     [Fact]
     public async Task Docker_not_reachable_is_one_line()
     {
-        var (code, _, error) = await Cli.Run("attach", "c1", "--docker-endpoint", "unix:///nonexistent/docker.sock");
+        // The daemon holds the Docker client: it says what it could not reach.
+        await using var d = await LaunchedDaemon.Start("10.226.0.0/24", "unix:///nonexistent/docker.sock");
+        var (code, _, error) = await d.Run("attach", "c1");
         Assert.Equal(1, code);
         Assert.StartsWith("weave: Docker is not reachable at unix:///nonexistent/docker.sock", error, StringComparison.Ordinal);
         Assert.Single(error.TrimEnd('\n').Split('\n'));

@@ -34,7 +34,7 @@ public class ContainerLifecycleTests
     private static Task DockerOk(params string[] args) => TestDocker.Ok(args);
 
     /// <summary>The addresses <c>weave ps</c> shows for a container (empty when it is not listed).</summary>
-    private static Task<string> Addresses(LaunchedDaemon d, string id) => d.PsAddresses(id);
+    private static Task<string> Addresses(LaunchedDaemon d, string id) => d.IpamAddresses(id);
 
     private static Task<TimeSpan> Until(Func<Task<bool>> done, TimeSpan deadline, string what) => Poll.Until(done, deadline, what);
 
@@ -149,9 +149,9 @@ public class ContainerLifecycleTests
         }
         foreach (var d in new[] { a, b })
         {
-            var ps = await d.Run("ps");
-            Assert.StartsWith("e2e-" + d.PeerPort.ToString(CultureInfo.InvariantCulture) + " 10.247.0.", ps.Out, StringComparison.Ordinal);
-            addresses.Add(ps.Out.Trim().Split(' ')[1]);
+            var held = await d.IpamAddresses("e2e-" + d.PeerPort.ToString(CultureInfo.InvariantCulture));
+            Assert.StartsWith("10.247.0.", held, StringComparison.Ordinal);
+            addresses.Add(held);
         }
         Assert.NotEqual(addresses[0], addresses[1]);
 
@@ -167,6 +167,6 @@ public class ContainerLifecycleTests
             return ipam.Code == 0 && ipam.Out.Split('\n').Any(l => l.StartsWith(self, StringComparison.Ordinal) && l.Contains("256 IPs (100.0% of total)", StringComparison.Ordinal));
         }, Deadline, $"{self} owns the whole range after the other's reset");
         Assert.Contains("100.0% of total", last, StringComparison.Ordinal);
-        Assert.StartsWith("e2e-" + a.PeerPort.ToString(CultureInfo.InvariantCulture) + " " + addresses[0], (await a.Run("ps")).Out, StringComparison.Ordinal);
+        Assert.Equal(addresses[0], await a.IpamAddresses("e2e-" + a.PeerPort.ToString(CultureInfo.InvariantCulture)));
     }
 }

@@ -87,7 +87,7 @@ public class DuplicateAddressTests
             Assert.True(reconnectedAt < grace - TimeSpan.FromSeconds(1), $"reconnected {reconnectedAt.TotalSeconds:0.0} s after the kill, too late to tell");
 
             // The running container keeps its address past the grace (+2 s).
-            await Poll.Throughout(async () => await d.PsAddresses(id) == address,
+            await Poll.Throughout(async () => await d.IpamAddresses(id) == address,
                 grace + TimeSpan.FromSeconds(2) - sinceKill.Elapsed, $"running container {id[..12]} keeps {address}");
         }
         finally
@@ -114,14 +114,14 @@ public class DuplicateAddressTests
             Assert.StartsWith("10.242.0.", inDefault, StringComparison.Ordinal);
             var other = await d.Run("attach", "--bridge", bridge, "net:10.242.1.0/24", id);
             Assert.True(other.Code == 0, other.Err);
-            var inOther = other.Out.Trim();
+            var inOther = other.Out.Trim() + "/24";
             var outside = await d.Run("attach", "--bridge", bridge, "ip:10.98.0.9/24", id);
             Assert.True(outside.Code == 0, outside.Err);
 
             var detach = await d.Run("detach", "--bridge", bridge, id);
             Assert.True(detach.Code == 0, detach.Err);
-            Assert.Equal(inDefault + "\n", detach.Out);
-            Assert.Equal($"{inOther} 10.98.0.9/24", await d.PsAddresses(id));
+            Assert.Equal(inDefault.Split('/')[0] + "\n", detach.Out);
+            Assert.Equal($"{inOther} 10.98.0.9/24", await d.IpamAddresses(id));
             var inside = await ContainerAddresses(id);
             Assert.DoesNotContain("inet " + inDefault, inside, StringComparison.Ordinal);
             Assert.Contains("inet " + inOther, inside, StringComparison.Ordinal);

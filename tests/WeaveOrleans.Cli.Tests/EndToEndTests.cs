@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace WeaveOrleans.Cli.Tests;
 
@@ -110,13 +111,29 @@ public sealed class LaunchedDaemon : IAsyncDisposable
     /// <summary>For <c>weave run</c>, whose arguments after the image belong to the container: the options go first.</summary>
     public Task<(int Code, string Out, string Err)> RunContainer(params string[] args) => Cli.Run(["run", .. Common, .. args]);
 
-    /// <summary>The addresses <c>weave ps</c> shows for an ident (a container's first 12 ID characters, or e.g. weave:expose); empty when it is not listed.</summary>
-    public async Task<string> PsAddresses(string ident)
+    /// <summary>The addresses ("a.b.c.d/len", space-separated) IPAM holds for an ident (GET /ip); empty when it holds none.</summary>
+    public async Task<string> IpamAddresses(string ident)
     {
-        var ps = await Run("ps");
+        using var client = await Connect();
+        var entry = (await client.ListAll()).FirstOrDefault(e => e.Ident == ident);
+        return entry is null ? "" : string.Join(' ', entry.Addresses);
+    }
+
+    /// <summary>
+    /// What <c>weave ps CONTAINER</c> shows on <paramref name="bridge"/>: the CIDRs after the name and the MAC (the MAC is
+    /// checked to be one); empty when the container is not shown.
+    /// </summary>
+    public async Task<string> PsAddresses(string container, string bridge)
+    {
+        var ps = await Run("ps", "--bridge", bridge, container);
         Assert.True(ps.Code == 0, ps.Err);
-        var prefix = (ident.Length > 12 && !ident.Contains(':') ? ident[..12] : ident) + " ";
-        return ps.Out.Split('\n').FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal))?[prefix.Length..] ?? "";
+        var lines = ps.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        if (lines.Length == 0)
+            return "";
+        var fields = Assert.Single(lines).Split(' ');
+        Assert.Equal(container.Length > 12 ? container[..12] : container, fields[0]);
+        Assert.Matches("^[0-9a-f]{2}(:[0-9a-f]{2}){5}$", fields[1]);
+        return string.Join(' ', fields[2..]);
     }
 
     public async ValueTask DisposeAsync()
@@ -194,7 +211,10 @@ public class EndToEndTests
             var reply = await client.Claim("test-ident", "10.253.0.7/24", isContainer: false, noErrorOnUnknown: false);
             Assert.True(reply.IsOk, reply.Error);
         }
-        Assert.Equal("test-ident 10.253.0.7/24\n", (await d.Run("ps")).Out);
+        Assert.Equal("10.253.0.7/24", await d.IpamAddresses("test-ident"));
+        // weave ps shows the bridge, not IPAM: no bridge here, nothing shown.
+        var noBridge = await d.Run("ps");
+        Assert.Equal((0, ""), (noBridge.Code, noBridge.Out));
 
         var stop = await d.Run("stop");
         Assert.Equal(0, stop.Code);
@@ -203,7 +223,7 @@ public class EndToEndTests
         var relaunch = await d.Launch();
         Assert.True(relaunch.Code == 0, relaunch.Err);
         Assert.Equal(peerName + "\n", relaunch.Out);
-        Assert.Equal("test-ident 10.253.0.7/24\n", (await d.Run("ps")).Out);
+        Assert.Equal("10.253.0.7/24", await d.IpamAddresses("test-ident"));
 
         var reset = await d.Run("reset");
         Assert.True(reset.Code == 0, reset.Err);
@@ -272,18 +292,23 @@ public class EndToEndTests
         {
             var expose = await d.Run("expose", "--bridge", bridge);
             Assert.True(expose.Code == 0, expose.Err);
+            // A bare address, as Weave's script prints it.
             var address = expose.Out.Trim();
-            Assert.StartsWith("10.252.0.", address, StringComparison.Ordinal);
-            Assert.Contains(address, await new Docker.NetworkAttacher().HostAddresses(bridge));
-            Assert.Equal($"weave:expose {address}\n", (await d.Run("ps")).Out);
+            Assert.Matches(@"^10\.252\.0\.\d+$", address);
+            Assert.Contains(address + "/24", await new Docker.NetworkAttacher().HostAddresses(bridge));
+            Assert.Matches($"^weave:expose [0-9a-f:]{{17}} {Regex.Escape(address)}/24\n$", (await d.Run("ps", "--bridge", bridge)).Out);
 
             var claimed = await d.Run("expose", "ip:10.252.0.200/24", "--bridge", bridge);
             Assert.True(claimed.Code == 0, claimed.Err);
+            Assert.Equal("10.252.0.200\n", claimed.Out);
+            Assert.Matches($"^weave:expose [0-9a-f:]{{17}} {Regex.Escape(address)}/24 10\\.252\\.0\\.200/24\n$", (await d.Run("ps", "--bridge", bridge)).Out);
 
             var hide = await d.Run("hide", "--bridge", bridge);
             Assert.True(hide.Code == 0, hide.Err);
+            Assert.Equal($"{address} 10.252.0.200\n", hide.Out);
             Assert.Empty(await new Docker.NetworkAttacher().HostAddresses(bridge));
-            Assert.Equal("", (await d.Run("ps")).Out);
+            // The bridge is still there, with no address of its own.
+            Assert.Matches("^weave:expose [0-9a-f:]{17}\n$", (await d.Run("ps", "--bridge", bridge)).Out);
         }
         finally
         {

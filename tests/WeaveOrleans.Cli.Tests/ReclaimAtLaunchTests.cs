@@ -26,7 +26,7 @@ public class ReclaimAtLaunchTests
             var (id, inUse) = await Sleepers.Run(d, bridge, started);
             var expose = await d.Run("expose", "--bridge", bridge);
             Assert.True(expose.Code == 0, expose.Err);
-            var exposed = expose.Out.Trim();
+            var exposed = expose.Out.Trim() + "/24";
             // On another bridge (another weave network): not this daemon's to claim, though its veth has the same
             // index inside its container as the one on this bridge.
             var (elsewhere, _) = await Sleepers.Run(d, otherBridge, started, "ip:10.244.0.50/24");
@@ -58,12 +58,12 @@ public class ReclaimAtLaunchTests
             }
             Assert.DoesNotContain(inUse, given);
             Assert.DoesNotContain(exposed, given);
-            Assert.Equal(inUse, await d.PsAddresses(id));
-            Assert.Equal(exposed, await d.PsAddresses("weave:expose"));
+            Assert.Equal(inUse, await d.IpamAddresses(id));
+            Assert.Equal(exposed, await d.IpamAddresses("weave:expose"));
             var log = await File.ReadAllTextAsync(Path.Combine(d.Directory.FullName, "weaver.log"));
             Assert.Contains($"Reclaimed {inUse} for {id[..12]}", log, StringComparison.Ordinal);
             Assert.Contains($"Reclaimed {exposed} for weave:expose", log, StringComparison.Ordinal);
-            Assert.Equal("", await d.PsAddresses(elsewhere));
+            Assert.Equal("", await d.IpamAddresses(elsewhere));
         }
         finally
         {
@@ -105,7 +105,7 @@ public class ReclaimAtLaunchTests
             var reply = await allocation;
             Assert.True(reply.IsOk, reply.Error);
             Assert.NotEqual(inUse, reply.Address);
-            Assert.Equal(inUse, await d.PsAddresses(id));
+            Assert.Equal(inUse, await d.IpamAddresses(id));
         }
         finally
         {
@@ -137,7 +137,7 @@ public class ReclaimAtLaunchTests
             var reply = await client.Allocate("fresh", null, isContainer: false, cancel.Token);
             Assert.True(reply.IsOk, reply.Error);
             Assert.NotEqual("10.238.0.1/24", reply.Address);
-            Assert.Equal("10.238.0.1/24", await d.PsAddresses("10.238.0.1"));
+            Assert.Equal("10.238.0.1/24", await d.IpamAddresses("10.238.0.1"));
         }
         finally
         {

@@ -47,7 +47,7 @@ public sealed class RestartTests
         await Poll.Until(async () => File.Exists(d.PidFile) && Pid(d.PidFile) != first && (await d.Run("status")).Code == 0,
             Deadline, "the supervisor starts the killed daemon again and it serves");
         Assert.False(Alive(first));
-        Assert.Equal(held, (await d.PsAddresses("pre-kill")).Trim());
+        Assert.Equal(held, (await d.IpamAddresses("pre-kill")).Trim());
         Assert.Contains("exited with code 137", File.ReadAllText(Path.Combine(d.Directory.FullName, "weaver.log")), StringComparison.Ordinal);
 
         var second = Pid(d.PidFile);

@@ -48,6 +48,11 @@ public sealed class ListenerRouteTableTests(ITestOutputHelper output) : IDisposa
         new("DELETE", "/peer/02:00:00:00:00:99", ListenerKind.Api),
         new("POST", "/connect?peer=127.0.0.1:1", ListenerKind.Api),
         new("POST", "/forget?peer=127.0.0.1:1", ListenerKind.Api),
+        // The containers of this host's Docker, for the CLI (this daemon runs without Docker: 409, still served).
+        new("GET", "/docker/containers", ListenerKind.Api),
+        new("POST", "/docker/containers", ListenerKind.Api),
+        new("GET", $"/docker/containers/{id}-c", ListenerKind.Api),
+        new("POST", $"/docker/containers/{id}-c/start", ListenerKind.Api),
         Shutdown,
         new("GET", "/status", Reads),
         new("GET", "/status/ipam", Reads),
