@@ -37,8 +37,9 @@ public sealed class StatusTests(TwoHostLab lab, ITestOutputHelper output)
         var connections = await h1.Ok("status", "connections");
         Assert.Contains(connections.Split('\n'), l => l.Contains($"{h2.Address}:6783", StringComparison.Ordinal) && l.Contains("established", StringComparison.Ordinal));
         Assert.Equal($"10.2.2.1:6783\n{h2.Address}:6783\n", await h1.Ok("status", "targets"));
-        // Where Weave's test also reads `weave report -f '{{.Router.Name}}({{.Router.NickName}})'`, '{{len .Router.Peers}}'
-        // and '{{.IPAM.DefaultSubnet}}' against these same values: left to the report work.
+        Assert.Equal("8a:3e:3e:3e:3e:3e(nicknamington)", await h1.Ok("report", "-f", "{{.Router.Name}}({{.Router.NickName}})"));
+        Assert.Equal("2", await h1.Ok("report", "-f", "{{len .Router.Peers}}"));
+        Assert.Equal(Universe, await h1.Ok("report", "-f", "{{.IPAM.DefaultSubnet}}"));
         await s.AssertNoAddressOnTwoHolders();
     }
 
