@@ -257,7 +257,7 @@ public sealed partial class SimulationRun
         var victim = Pick(dead);
         Count("rmpeer");
         _net.Note($"{remover.Nickname}: rmpeer {victim.Nickname}");
-        var outcome = _net.Do(remover, a => a.RemovePeer(victim.Name.ToString(), _net.Now));
+        var outcome = _net.Await(remover, a => a.RemovePeer(victim.Name.ToString(), _net.Now));
         if (outcome is Outcome.Ok)
             _removed.Add(victim);
         _net.Note($"  -> {outcome}");
@@ -270,7 +270,7 @@ public sealed partial class SimulationRun
             return;
         Count("reset");
         _net.Note($"{leaving.Nickname}: reset (leave the network)");
-        var heir = _net.Do(leaving, a => a.Shutdown(_net.Now));
+        var heir = _net.Shutdown(leaving);
         _net.Note($"  -> handed over to {heir}");
         // weave reset waits until its hand-over has reached the heir, then the peer is gone for good.
         _net.DeliverAllFrom(leaving);

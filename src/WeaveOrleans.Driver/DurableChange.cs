@@ -1,0 +1,20 @@
+using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Encoding;
+using WeaveOrleans.Storage;
+
+namespace WeaveOrleans.Driver;
+
+/// <summary>The one place that turns what the engine says changed into the bytes to commit.</summary>
+internal static class DurableChange
+{
+    /// <summary>Null when nothing needs persisting. Reads the changed rows and snapshot back from the engine.</summary>
+    public static StateChange? From(Effects effects, Allocator engine)
+    {
+        if (effects.ChangedIdents.Count == 0 && !effects.SnapshotChanged)
+            return null;
+        var rows = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+        foreach (var ident in effects.ChangedIdents)
+            rows[ident] = engine.Owned.TryGetValue(ident, out var owned) ? OwnedCodec.Encode(owned) : null;
+        return new StateChange(effects.SnapshotChanged ? SnapshotCodec.Encode(engine.Snapshot()) : null, rows);
+    }
+}
