@@ -185,6 +185,19 @@ public sealed class SimulatedDisk(Random random)
         return stream.ToArray();
     }
 
+    /// <summary>
+    /// Recovery at start: replays the journal, cuts off a torn tail, and rewrites what is left as one
+    /// checkpoint frame, so that the next load replays only what came after it.
+    /// </summary>
+    private StoredState? Load(Journal journal)
+    {
+        var state = Replay(journal, recover: true);
+        journal.Frames.Clear();
+        if (state is not null)
+            journal.Frames.Add(Frame(Encode(new StateChange(state.Snapshot, state.Rows.ToDictionary(r => r.Key, r => (byte[]?)r.Value, StringComparer.Ordinal)))));
+        return state;
+    }
+
     /// <summary>Applies the journal in order; with <paramref name="recover"/>, a torn tail is cut off.</summary>
     private StoredState? Replay(Journal journal, bool recover)
     {
@@ -234,7 +247,7 @@ public sealed class SimulatedDisk(Random random)
     private sealed class HostStore(SimulatedDisk disk, string key) : IAllocatorStore
     {
         public Task<StoredState?> LoadAsync(string hostKey, CancellationToken cancellationToken) =>
-            Task.FromResult(disk.Replay(disk.Host(Check(hostKey)), recover: true));
+            Task.FromResult(disk.Load(disk.Host(Check(hostKey))));
 
         public Task CommitAsync(string hostKey, StateChange change, CancellationToken cancellationToken) =>
             disk.Write(Check(hostKey), Encode(change));
