@@ -136,6 +136,29 @@ public sealed class AllocatorDriverTests
     }
 
     [Fact]
+    public async Task A_host_that_starts_with_nothing_persists_a_snapshot_before_its_first_row()
+    {
+        // Found by the simulator (seed 7742): a new observer's first durable change was a claim outside
+        // the range, a row with no snapshot beside it, which the next start discarded as "No valid
+        // persisted data": an acknowledged claim lost.
+        var config = new AllocatorConfig(Ipam.Addresses.Cidr.ParseSubnet("10.9.0.0/24"), new InitMode.AsObserver());
+        var store = new ScriptedStore { Immediate = true };
+        var outputs = new DriverOutputs((_, _, _) => { }, _ => { });
+        Allocator Restore(StoredAllocator stored) =>
+            Allocator.Restore(config, DriverFixture.Self, "self", new Random(1), stored.Snapshot, stored.Rows);
+        var driver = await AllocatorDriver.StartAsync(store, "h", Restore, outputs, CancellationToken.None);
+
+        var claimed = await driver.Request(
+            id => driver.Engine.Claim(id, "c1", Ipam.Addresses.Cidr.Parse("192.168.1.5/24"), true, false, TimeSpan.Zero),
+            CancellationToken.None).WaitAsync(Deadline);
+        Assert.IsType<Outcome.Ok>(claimed);
+
+        var restarted = await AllocatorDriver.StartAsync(
+            new ScriptedStore { Loaded = Durable(store) }, "h", Restore, outputs, CancellationToken.None);
+        Assert.Equal([Ipam.Addresses.Cidr.Parse("192.168.1.5/24")], restarted.Engine.Lookup("c1", null));
+    }
+
+    [Fact]
     public void A_message_that_does_not_decode_is_refused_with_why()
     {
         var f = new DriverFixture();
