@@ -47,14 +47,14 @@ public sealed partial class HostAllocatorGrain
                 continue;
             }
             // After an ordinary restart the state already says so; only what it had lost is news.
-            if (_engine.Lookup(what.Ident, null).Contains(cidr))
+            if (Engine.Lookup(what.Ident, null).Contains(cidr))
             {
                 LogExistingKnown(what.Cidr, Short(what.Ident));
                 continue;
             }
             // noErrorOnUnknown: before the ring exists the claim is answered at once and carried out when it does.
-            var (_, answer) = Begin(id => _engine.Claim(id, what.Ident, cidr, what.IsContainer, noErrorOnUnknown: true, Now));
-            claims.Add((what, answer.Task));
+            var (_, answer) = _driver.Begin(id => Engine.Claim(id, what.Ident, cidr, what.IsContainer, noErrorOnUnknown: true, Now));
+            claims.Add((what, answer));
         }
         _existingClaims.TrySetResult();
 

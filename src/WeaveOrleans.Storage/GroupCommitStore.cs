@@ -11,11 +11,17 @@ public sealed class GroupCommitStore : IAllocatorStore, IAsyncDisposable
     private readonly IAllocatorStore inner;
     private readonly object gate = new();
     private readonly Dictionary<string, HostLane> lanes = new(StringComparer.Ordinal);
+    private readonly Action<Action>? writerScheduler;
     private long batchesWritten;
 
-    public GroupCommitStore(IAllocatorStore inner)
+    /// <param name="startWriter">
+    /// Where a host's writer runs; by default the thread pool. The simulator passes its own loop, so that
+    /// which changes share a batch is decided by the seed and not by thread timing.
+    /// </param>
+    public GroupCommitStore(IAllocatorStore inner, Action<Action>? startWriter = null)
     {
         this.inner = inner ?? throw new ArgumentNullException(nameof(inner));
+        this.writerScheduler = startWriter;
     }
 
     /// <summary>Writes handed to the inner store (commits and deletes).</summary>
@@ -83,7 +89,11 @@ public sealed class GroupCommitStore : IAllocatorStore, IAsyncDisposable
                 registration, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
-        if (startWriter)
+        if (startWriter && writerScheduler is { } schedule)
+        {
+            schedule(() => _ = DrainAsync(lane));
+        }
+        else if (startWriter)
         {
             // Off the caller's thread, so no caller is held hostage draining other callers' writes; and on the
             // global queue, not this thread's LIFO local one: callers released by the previous write get to

@@ -1,26 +1,42 @@
+using WeaveOrleans.Driver;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Encoding;
 using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.Storage;
 
 namespace WeaveOrleans.Simulation;
 
 /// <summary>
-/// Several allocators wired by an in-test message pump. Which in-flight message is delivered next is
-/// drawn from a seeded random source, so a seed replays a run exactly. Links can be cut and healed;
-/// the clock moves only when told to.
+/// Several hosts, each running the daemon's <see cref="AllocatorDriver"/> over group commit on a
+/// simulated disk, wired by an in-test message pump. Which in-flight message is delivered next (and,
+/// with latent writes, which write syncs next) is drawn from a seeded random source, so a seed replays
+/// a run exactly. Links can be cut and healed; the clock moves only when told to.
 /// </summary>
-public sealed class PeerNetwork(int seed)
+public sealed class PeerNetwork
 {
-    private readonly Random _random = new(seed);
-    private readonly List<(PeerName From, PeerName To, PeerMessage Message)> _inFlight = [];
+    private readonly Random _random;
+    private readonly List<(PeerName From, PeerName To, byte[] Payload)> _inFlight = [];
     private readonly HashSet<(PeerName, PeerName)> _cut = [];
+    private readonly SimLoop _loop = new();
     private long _nextRequest = 1;
+    private long _sequence;
+    private int _depth;
+
+    public PeerNetwork(int seed)
+    {
+        _random = new Random(seed);
+        // Its own stream, so that a run without disk faults draws exactly what it drew before there was a disk.
+        Disk = new SimulatedDisk(new Random(seed ^ 0x5D15C)) { Note = Note };
+    }
 
     public List<SimPeer> Peers { get; } = [];
 
+    /// <summary>Where every host persists, as bytes through the real codecs and group commit.</summary>
+    public SimulatedDisk Disk { get; }
+
     /// <summary>Rare engine branches switched on by seed; none by default.</summary>
-    public WeaveOrleans.Ipam.Allocation.IFaultPoints? FaultPoints { get; set; }
+    public IFaultPoints? FaultPoints { get; set; }
 
     /// <summary>Chance that a delivered message is lost instead.</summary>
     public double LossProbability { get; set; }
@@ -37,6 +53,12 @@ public sealed class PeerNetwork(int seed)
     public int Lost { get; private set; }
 
     public int Duplicated { get; private set; }
+
+    /// <summary>Drivers started again after a failed commit (the grain's deactivate-and-reload).</summary>
+    public int Reactivations { get; private set; }
+
+    /// <summary>Continuations that ran off the simulator's thread: non-zero means a seed may not replay.</summary>
+    public int ForeignPosts => _loop.ForeignPosts;
 
     public int InFlight => _inFlight.Count;
 
@@ -57,7 +79,9 @@ public sealed class PeerNetwork(int seed)
 
     public SimPeer Add(PeerName name, string nickname, AllocatorConfig config)
     {
-        var peer = new SimPeer(name, nickname, config, new Allocator(config, name, nickname, new Random(_random.Next())) { FaultPoints = FaultPoints });
+        var peer = new SimPeer(name, nickname, config, Disk);
+        var engine = new Allocator(config, name, nickname, new Random(_random.Next())) { FaultPoints = FaultPoints };
+        peer.Driver = new AllocatorDriver(engine, Store(peer), peer.HostKey, Outputs(peer));
         Peers.Add(peer);
         Flush(peer);
         foreach (var other in Peers.Where(p => p != peer && p.Up))
@@ -73,16 +97,14 @@ public sealed class PeerNetwork(int seed)
     {
         if (!Connected(a, b))
             return;
-        a.Allocator.PeerConnected(b.Name, Now);
-        Flush(a);
-        b.Allocator.PeerConnected(a.Name, Now);
-        Flush(b);
+        Run(() => a.Driver.PeerConnected(b.Name, Now));
+        Run(() => b.Driver.PeerConnected(a.Name, Now));
     }
 
     private void Unlink(SimPeer a, SimPeer b)
     {
-        a.Allocator.PeerDisconnected(b.Name);
-        b.Allocator.PeerDisconnected(a.Name);
+        Run(() => a.Driver.PeerDisconnected(b.Name));
+        Run(() => b.Driver.PeerDisconnected(a.Name));
         _inFlight.RemoveAll(m => (m.From == a.Name && m.To == b.Name) || (m.From == b.Name && m.To == a.Name));
     }
 
@@ -112,27 +134,24 @@ public sealed class PeerNetwork(int seed)
             Heal(Peers.Single(p => p.Name == a), Peers.Single(p => p.Name == b));
     }
 
-    /// <summary>Collects what the peer produced and puts its messages on the wire.</summary>
-    public void Flush(SimPeer peer)
-    {
-        var effects = peer.Allocator.TakeEffects();
-        foreach (var log in effects.Log.Where(l => l.Level >= TraceLevel))
-            Note($"  {peer.Nickname} says: {log.Message}");
-        foreach (var outgoing in peer.Absorb(effects))
-        {
-            var target = Peers.SingleOrDefault(p => p.Name == outgoing.To);
-            if (target is not null && Connected(peer, target))
-                _inFlight.Add((peer.Name, outgoing.To, outgoing.Message));
-        }
-    }
+    /// <summary>Hands what the peer's engine produced to its driver: persisted, then put on the wire and answered.</summary>
+    public void Flush(SimPeer peer) => Run(() => peer.Driver.Flush());
 
-    /// <summary>Delivers one in-flight message, chosen by the seed. False when nothing is in flight.</summary>
+    /// <summary>
+    /// Delivers one in-flight message, or with latent writes syncs one write, as the seed chooses.
+    /// False when nothing is in flight.
+    /// </summary>
     public bool Step()
     {
+        if (Disk.Pending > 0 && (_inFlight.Count == 0 || _random.Next(2) == 0))
+        {
+            Run(() => Disk.SyncOne());
+            return true;
+        }
         if (_inFlight.Count == 0)
             return false;
         var i = _random.Next(_inFlight.Count);
-        var (from, to, message) = _inFlight[i];
+        var (from, to, payload) = _inFlight[i];
         _inFlight.RemoveAt(i);
         if (LossProbability > 0 && _random.NextDouble() < LossProbability)
         {
@@ -142,36 +161,34 @@ public sealed class PeerNetwork(int seed)
         if (DuplicateProbability > 0 && _random.NextDouble() < DuplicateProbability)
         {
             Duplicated++;
-            _inFlight.Add((from, to, message));
+            _inFlight.Add((from, to, payload));
         }
-        Deliver(from, to, message);
+        Deliver(from, to, payload);
         return true;
     }
 
-    /// <summary>
-    /// Hands a message to its target, if it is up, and puts what that produced on the wire. The target
-    /// gets what the wire format carries, not the sender's object.
-    /// </summary>
-    private void Deliver(PeerName from, PeerName to, PeerMessage message)
+    /// <summary>Hands the bytes to the target's driver, if it is up; it decodes them as the grain's does.</summary>
+    private void Deliver(PeerName from, PeerName to, byte[] payload)
     {
         var target = Peers.Single(p => p.Name == to);
         if (!target.Up)
             return;
-        var bytes = MessageCodec.Encode(message);
-        var received = MessageCodec.Decode(bytes);
-        Messages.Add(MessageTally.KindOf(received), 1, bytes.Length);
-        target.Allocator.Receive(from, received, Now);
+        Messages.Add(MessageTally.KindOf(MessageCodec.Decode(payload)), 1, payload.Length);
+        Run(() =>
+        {
+            if (!target.Driver.Receive(from, payload, Now, out var error))
+                throw new InvalidOperationException($"{target} could not decode a message from {from}: {error}");
+        });
         Delivered++;
-        Flush(target);
     }
 
-    /// <summary>Delivers until nothing is in flight (bounded, so a message storm fails loudly).</summary>
+    /// <summary>Delivers (and syncs) until nothing is in flight (bounded, so a message storm fails loudly).</summary>
     public void Settle(int maxSteps = 100_000)
     {
         for (var n = 0; n < maxSteps; n++)
             if (!Step())
                 return;
-        var busiest = _inFlight.GroupBy(m => $"{m.From}->{m.To} {m.Message.GetType().Name}")
+        var busiest = _inFlight.GroupBy(m => $"{m.From}->{m.To} {MessageCodec.KindOf(m.Payload)}")
             .OrderByDescending(g => g.Count()).Take(5).Select(g => $"{g.Key} x{g.Count()}");
         throw new InvalidOperationException($"network did not settle within {maxSteps} deliveries; in flight: {string.Join("; ", busiest)}");
     }
@@ -181,67 +198,92 @@ public sealed class PeerNetwork(int seed)
     {
         Now += by ?? TimeSpan.FromSeconds(5);
         foreach (var peer in Peers.Where(p => p.Up))
-        {
-            peer.Allocator.Tick(Now);
-            Flush(peer);
-        }
+            Run(() => peer.Driver.Tick(Now));
         Settle();
         foreach (var peer in Peers.Where(p => p.Up))
-        {
-            peer.Allocator.GossipPeriodically();
-            Flush(peer);
-        }
+            Run(() => peer.Driver.GossipPeriodically());
         Settle();
     }
 
-    public long Allocate(SimPeer peer, string ident, string? subnet = null, bool isContainer = true)
-    {
-        var id = _nextRequest++;
-        peer.Allocator.Allocate(id, ident, subnet is null ? null : Cidr.ParseSubnet(subnet), isContainer, Now);
-        Flush(peer);
-        return id;
-    }
+    public long Allocate(SimPeer peer, string ident, string? subnet = null, bool isContainer = true) =>
+        Request(peer, (a, id) => a.Allocate(id, ident, subnet is null ? null : Cidr.ParseSubnet(subnet), isContainer, Now));
 
-    public long Claim(SimPeer peer, string ident, string address, bool isContainer = true, bool noErrorOnUnknown = false)
-    {
-        var id = _nextRequest++;
-        peer.Allocator.Claim(id, ident, Cidr.Parse(address), isContainer, noErrorOnUnknown, Now);
-        Flush(peer);
-        return id;
-    }
+    public long Claim(SimPeer peer, string ident, string address, bool isContainer = true, bool noErrorOnUnknown = false) =>
+        Request(peer, (a, id) => a.Claim(id, ident, Cidr.Parse(address), isContainer, noErrorOnUnknown, Now));
 
-    public long Prime(SimPeer peer)
+    public long Prime(SimPeer peer) => Request(peer, (a, id) => a.Prime(id, Now));
+
+    /// <summary>Starts a request through the driver; its answer lands in <see cref="SimPeer.Answers"/> under the returned id.</summary>
+    public long Request(SimPeer peer, Action<Allocator, long> start)
     {
         var id = _nextRequest++;
-        peer.Allocator.Prime(id, Now);
-        Flush(peer);
+        Run(() =>
+        {
+            var driver = peer.Driver;
+            var (driverId, answer) = driver.Begin(driverId => start(peer.Allocator, driverId));
+            _ = Record(peer, driver, id, driverId, answer);
+        });
         return id;
     }
 
     /// <summary>
-    /// Runs a command the engine answers at once (free, delete, rmpeer, shutdown) under a new request
-    /// id, puts what it produced on the wire, and returns its answer.
+    /// Keeps the answer, and checks the promise behind it: the flush that released it (and every
+    /// earlier one) is durable. Its own commit, if it had one, was issued right after its sequence number.
     /// </summary>
-    public Outcome Run(SimPeer peer, Action<Allocator, long> command)
+    private static async Task Record(SimPeer peer, AllocatorDriver driver, long id, long driverId, Task<Outcome> answer)
     {
-        var id = _nextRequest++;
-        command(peer.Allocator, id);
-        Flush(peer);
-        return peer.Answers.TryGetValue(id, out var outcome)
-            ? outcome
-            : throw new InvalidOperationException($"request {id} on {peer} was not answered at once");
+        var outcome = await answer;
+        peer.Answers[id] = outcome;
+        if (outcome is Outcome.Ok && ReferenceEquals(driver, peer.Driver)
+            && peer.FlushedAt.Remove(driverId, out var flushed) && peer.Commits.OldestUnsettled <= flushed + 1)
+            peer.AnsweredBeforeDurable ??= $"{peer.Nickname} answered request {id} ({outcome}) before its commit was durable";
     }
 
-    /// <summary>Runs a shutdown (weave reset) and returns the heir, <see cref="PeerName.None"/> when there is none.</summary>
-    public PeerName Shutdown(SimPeer peer) =>
-        Run(peer, (a, id) => a.Shutdown(id, Now)) is Outcome.Ok { Heir: { } heir } ? heir : PeerName.None;
-
-    /// <summary>Runs <paramref name="action"/> on the peer's allocator and puts what it produced on the wire.</summary>
+    /// <summary>
+    /// Runs <paramref name="action"/> on the peer's engine through its driver. The result is the engine's,
+    /// returned at once: with latent writes it may not be durable yet (see <see cref="Run(SimPeer, Action{Allocator, long})"/>).
+    /// </summary>
     public T Do<T>(SimPeer peer, Func<Allocator, T> action)
     {
-        var result = action(peer.Allocator);
-        Flush(peer);
+        T result = default!;
+        Run(() => _ = peer.Driver.Run(a => result = action(a)));
         return result;
+    }
+
+    /// <summary>Runs a command answered by a completion (free, delete, rmpeer) as an operator waiting for the answer: the peer's writes are synced until it comes.</summary>
+    public Outcome Run(SimPeer peer, Action<Allocator, long> command)
+    {
+        Task<Outcome> task = null!;
+        Run(() => task = peer.Driver.Command(command));
+        WaitFor(peer, task);
+        return task.Result;
+    }
+
+    /// <summary>weave reset: the hand-over is persisted (waited for) and the state deleted; the heir, or None.</summary>
+    public PeerName Shutdown(SimPeer peer)
+    {
+        Task<(Outcome Outcome, PeerName Heir)> task = null!;
+        Run(() => task = peer.Driver.Shutdown(Now));
+        WaitFor(peer, task);
+        if (task.IsFaulted)
+        {
+            // The hand-over is durable and sent; only deleting the state failed, as the operator is told.
+            Note($"{peer.Nickname}: reset could not delete its state: {task.Exception!.GetBaseException().Message}");
+            return PeerName.None;
+        }
+        var (outcome, heir) = task.Result;
+        if (outcome is Outcome.Failed failed)
+            Note($"{peer.Nickname}: reset failed: {failed.Message}");
+        return heir;
+    }
+
+    private void WaitFor(SimPeer peer, Task task)
+    {
+        var synced = true;
+        while (!task.IsCompleted && synced)
+            Run(() => synced = Disk.SyncOldest(peer.HostKey));
+        if (!task.IsCompleted)
+            throw new InvalidOperationException($"{peer}: an answer never came although nothing of it is in flight (pending {Disk.Pending}, foreign {ForeignPosts}, status {task.Status})");
     }
 
     /// <summary>The answer to a request, after letting the network settle.</summary>
@@ -255,12 +297,13 @@ public sealed class PeerNetwork(int seed)
     public string Address(SimPeer peer, long requestId) =>
         Answer(peer, requestId) is Outcome.Ok { Address: { } cidr } ? cidr.ToString() : throw new InvalidOperationException($"request {requestId} on {peer}: {Answer(peer, requestId)?.ToString() ?? "no answer"}");
 
-    /// <summary>The peer stops; its in-flight messages are lost; what it persisted stays.</summary>
+    /// <summary>The peer stops; its in-flight messages are lost; what it persisted stays, and its write in flight meets its fate.</summary>
     public void Crash(SimPeer peer)
     {
         foreach (var other in Peers.Where(p => p != peer && Connected(peer, p)))
             Unlink(peer, other);
         peer.Up = false;
+        Die(peer);
     }
 
     /// <summary>Moves the clock without ticking anyone.</summary>
@@ -271,9 +314,9 @@ public sealed class PeerNetwork(int seed)
     {
         while (_inFlight.FindIndex(m => m.From == from.Name) is var i and >= 0)
         {
-            var (_, to, message) = _inFlight[i];
+            var (_, to, payload) = _inFlight[i];
             _inFlight.RemoveAt(i);
-            Deliver(from.Name, to, message);
+            Deliver(from.Name, to, payload);
         }
     }
 
@@ -306,12 +349,98 @@ public sealed class PeerNetwork(int seed)
     /// <summary>The peer starts again from what it persisted.</summary>
     public void Restart(SimPeer peer, AllocatorConfig? config = null)
     {
-        var cfg = config ?? peer.Config;
-        peer.Allocator = Allocator.Restore(cfg, peer.Name, peer.Nickname, new Random(_random.Next()), peer.PersistedSnapshot, peer.PersistedRows);
-        peer.Allocator.FaultPoints = FaultPoints;
+        if (peer.Up)
+            Die(peer);
+        Start(peer, config ?? peer.Config);
         peer.Up = true;
         Flush(peer);
         foreach (var other in Peers.Where(p => p != peer && p.Up))
             Link(peer, other);
     }
+
+    /// <summary>The process is gone: what its disk had in flight meets its fate, and what was not yet durable is noted.</summary>
+    private void Die(SimPeer peer)
+    {
+        peer.UnsettledAtCrash = peer.Commits.Unsettled;
+        Disk.Crash(peer.HostKey);
+    }
+
+    /// <summary>
+    /// What the grain does after a failed commit: deactivate, and at the next call activate again from
+    /// what is durable. The transport is the silo's, so links stay up and nobody hears of it.
+    /// </summary>
+    private void Reactivate(SimPeer peer)
+    {
+        peer.NeedsReactivation = false;
+        Reactivations++;
+        Note($"{peer.Nickname}: a commit failed; the driver starts again from what is durable");
+        Disk.Repair(peer.HostKey);
+        Start(peer, peer.Config);
+        foreach (var other in Peers.Where(p => p != peer && Connected(peer, p)))
+            peer.Allocator.PeerConnected(other.Name, Now);
+        Flush(peer);
+    }
+
+    /// <summary>A new incarnation: a fresh group commit over the peer's disk, and the driver loaded from it.</summary>
+    private void Start(SimPeer peer, AllocatorConfig config)
+    {
+        var random = new Random(_random.Next());
+        var store = Store(peer);
+        peer.FlushedAt.Clear();
+        Task<AllocatorDriver> started = null!;
+        Run(() => started = AllocatorDriver.StartAsync(
+            store, peer.HostKey,
+            stored => Allocator.Restore(config, peer.Name, peer.Nickname, random, stored.Snapshot, stored.Rows),
+            Outputs(peer), CancellationToken.None));
+        peer.Driver = started.Result;
+        peer.Allocator.FaultPoints = FaultPoints;
+    }
+
+    private IAllocatorStore Store(SimPeer peer)
+    {
+        peer.Commits = new CommitTracker(new GroupCommitStore(Disk.For(peer.HostKey), _loop.Schedule), () => ++_sequence);
+        return peer.Commits;
+    }
+
+    /// <summary>Wires a driver to the network. (A replaced incarnation sends nothing: its write in flight never completes.)</summary>
+    private DriverOutputs Outputs(SimPeer peer)
+    {
+        return new DriverOutputs(
+            Send: (to, payload, _) =>
+            {
+                var target = Peers.SingleOrDefault(p => p.Name == to);
+                if (target is not null && Connected(peer, target))
+                    _inFlight.Add((peer.Name, to, payload));
+            },
+            StorageFailed: _ => peer.NeedsReactivation = peer.Up,
+            Flushing: effects =>
+            {
+                // Drawn at every flush, so the next number drawn is this flush's own commit, if it has one.
+                var flushed = ++_sequence;
+                foreach (var completion in effects.Completions)
+                    peer.FlushedAt[completion.RequestId] = flushed;
+                foreach (var log in effects.Log.Where(l => l.Level >= TraceLevel))
+                    Note($"  {peer.Nickname} says: {log.Message}");
+                peer.Log.AddRange(effects.Log);
+            });
+    }
+
+    /// <summary>Runs on the loop (nested calls join the outer run); afterwards restarts any driver whose commit failed.</summary>
+    private void Run(Action action)
+    {
+        _depth++;
+        try
+        {
+            _loop.Run(action);
+        }
+        finally
+        {
+            _depth--;
+        }
+        if (_depth == 0)
+            foreach (var peer in Peers.Where(p => p.NeedsReactivation).ToList())
+                Reactivate(peer);
+    }
+
+    private void Run(Func<Task> action) => Run(() => { _ = action(); });
 }

@@ -23,7 +23,8 @@ for (var i = 0; i < args.Length; i++)
         case "--debug": options = options with { TraceLevel = WeaveOrleans.Ipam.Allocation.LogLevel.Debug }; break;
         case "--help" or "-h":
             Console.WriteLine("""
-                WeaveOrleans simulator: real IPAM engines, a simulated network, clock and disk, one seed per run.
+                WeaveOrleans simulator: the daemon's driver and engine on every host, a simulated network, clock and
+                faulty disk (bytes through the real codecs and group commit), one seed per run.
                   --seeds N      how many seeds to run (default 1000), starting at --first (default 1)
                   --seed S       run only seed S and print its trace
                   --steps N      steps per seed (default 300)

@@ -82,13 +82,13 @@ public sealed partial class SimulationRun
         if (_random.Next(2) == 0)
         {
             _net.Note($"{peer.Nickname}: delete {ident}");
-            _net.Run(peer, (a, id) => a.Delete(id, ident));
+            _net.Request(peer, (a, id) => a.Delete(id, ident));
         }
         else
         {
             var address = Pick(owned.Cidrs).Address;
             _net.Note($"{peer.Nickname}: free {address} of {ident}");
-            _net.Run(peer, (a, id) => a.Free(id, ident, address));
+            _net.Request(peer, (a, id) => a.Free(id, ident, address));
         }
     }
 

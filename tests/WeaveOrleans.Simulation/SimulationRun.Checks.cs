@@ -34,6 +34,13 @@ public sealed partial class SimulationRun
                     }
     }
 
+    /// <summary>Check 6: the driver answers a request only once the state it reflects is durable.</summary>
+    private void CheckAnswersWereDurable()
+    {
+        if (_net.Peers.FirstOrDefault(p => p.AnsweredBeforeDurable is not null) is { } peer)
+            throw new Violation("answered before durable", peer.AnsweredBeforeDurable!);
+    }
+
     /// <summary>Check 3: agreement never produces two different rings in one network.</summary>
     private void CheckOneLineage()
     {
@@ -43,19 +50,23 @@ public sealed partial class SimulationRun
             throw new Violation("two rings", $"rings were created from different peer sets: {string.Join(" | ", lineages)}");
     }
 
-    /// <summary>Check 2: a peer restarted with its state intact holds everything it held when it crashed.</summary>
+    /// <summary>
+    /// Check 2: a peer restarted with its state intact holds everything it held when it crashed, except
+    /// for idents whose change was still on its way to the disk (never acknowledged, so a crash may take it back).
+    /// </summary>
     private void CheckNothingAcknowledgedWasLost(SimPeer peer)
     {
         if (peer.OwnedAtCrash is not { } before)
             return;
-        foreach (var (ident, cidrs) in before)
+        var unsettled = peer.UnsettledAtCrash;
+        foreach (var (ident, cidrs) in before.Where(kv => !unsettled.Contains(kv.Key)))
         {
             var now = peer.Allocator.Owned.TryGetValue(ident, out var owned) ? owned.Cidrs.ToHashSet() : [];
             if (!cidrs.SetEquals(now))
                 throw new Violation("acknowledged allocation lost",
                     $"{peer.Nickname} held {string.Join(" ", cidrs)} for {ident} before crashing and {string.Join(" ", now)} after restarting");
         }
-        if (peer.Allocator.Owned.Keys.Except(before.Keys).FirstOrDefault() is { } extra)
+        if (peer.Allocator.Owned.Keys.Except(before.Keys).Except(unsettled).FirstOrDefault() is { } extra)
             throw new Violation("allocation appeared from nowhere", $"{peer.Nickname} restarted holding {extra}, which it did not hold before");
         peer.OwnedAtCrash = null;
     }

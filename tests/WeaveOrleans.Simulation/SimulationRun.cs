@@ -5,9 +5,10 @@ using WeaveOrleans.Ipam.Peers;
 namespace WeaveOrleans.Simulation;
 
 /// <summary>
-/// One seeded run: real allocators, a simulated network, clock and disk, a random workload and random
-/// faults, with the safety checks after every step and the convergence checks at the end. The seed
-/// decides everything, so a failing seed replays exactly.
+/// One seeded run: the daemon's driver and engine on every host, a simulated network, clock and disk
+/// (bytes through the real codecs and group commit), a random workload and random network, crash and
+/// storage faults, with the safety checks after every step and the convergence checks at the end. The
+/// seed decides everything, so a failing seed replays exactly.
 /// </summary>
 public sealed partial class SimulationRun
 {
@@ -37,6 +38,17 @@ public sealed partial class SimulationRun
             _faultPoints = new SeededFaultPoints(new Random(_random.Next()), 0.05);
             _net.FaultPoints = _faultPoints;
         }
+        // Half the seeds write through a disk whose writes take a while (so a crash can catch one) and
+        // half of those, plus a quarter of the rest, through one that sometimes fails a write.
+        var disk = _random.Next(4);
+        if (disk > 0)
+            _net.Disk.Faults = new DiskFaults
+            {
+                Latent = disk < 3,
+                FailWrite = disk > 1 ? 0.002 + _random.NextDouble() * 0.01 : 0,
+                TearAtCrash = 0.4,
+                LandAtCrash = 0.3,
+            };
     }
 
     private Cidr Universe => _electorConfig.Range;
@@ -57,8 +69,12 @@ public sealed partial class SimulationRun
                 Act();
                 CheckNoAddressHeldTwice();
                 CheckOneLineage();
+                CheckAnswersWereDurable();
             }
             Converge();
+            CheckAnswersWereDurable();
+            if (_net.ForeignPosts > 0)
+                throw new Violation("not deterministic", $"{_net.ForeignPosts} continuations ran off the simulator's thread");
         }
         catch (Violation violation)
         {
@@ -78,6 +94,10 @@ public sealed partial class SimulationRun
             ["message lost"] = _net.Lost,
             ["message duplicated"] = _net.Duplicated,
         };
+        foreach (var (fault, count) in _net.Disk.Injected)
+            faults[fault] = count;
+        if (_net.Reactivations > 0)
+            faults["storage failure restarted the driver"] = _net.Reactivations;
         if (_faultPoints is not null)
             foreach (var (point, count) in _faultPoints.Fired)
                 faults[$"fault point {point}"] = count;
@@ -99,7 +119,7 @@ public sealed partial class SimulationRun
         };
         _net.LossProbability = _random.Next(3) == 0 ? _random.NextDouble() * 0.2 : 0;
         _net.DuplicateProbability = _random.Next(3) == 0 ? _random.NextDouble() * 0.1 : 0;
-        _net.Note($"seed {_seed}: {peers} peers, range {range}, quorum {Ipam.Consensus.Quorum.For(initPeerCount)}, loss {_net.LossProbability:0.00}, duplication {_net.DuplicateProbability:0.00}");
+        _net.Note($"seed {_seed}: {peers} peers, range {range}, quorum {Ipam.Consensus.Quorum.For(initPeerCount)}, loss {_net.LossProbability:0.00}, duplication {_net.DuplicateProbability:0.00}, latent writes {_net.Disk.Faults.Latent}, write failure {_net.Disk.Faults.FailWrite:0.000}");
         var lateJoiners = _random.Next(0, 2);
         for (var i = 0; i < peers - lateJoiners; i++)
             AddPeer(observer: i > 0 && _random.Next(6) == 0);

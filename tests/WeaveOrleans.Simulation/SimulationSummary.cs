@@ -18,6 +18,9 @@ public sealed class SimulationSummary
 
     public MessageTally Messages { get; } = new();
 
+    /// <summary>Faults injected over all runs, by kind.</summary>
+    public IReadOnlyDictionary<string, long> Faults => _faults;
+
     public void Add(RunResult result)
     {
         Runs++;

@@ -27,5 +27,8 @@ public class SimulationTests
         for (var seed = 1; seed <= 100; seed++)
             summary.Add(new SimulationRun(seed, Short).Run());
         Assert.True(summary.Violations == 0, summary.Report(TimeSpan.FromSeconds(1)));
+        // The storage faults are really injected, through the driver and the disk, in these seeds.
+        foreach (var fault in new[] { "storage write failed", "storage batch lost at crash", "storage write torn at crash", "storage failure restarted the driver" })
+            Assert.True(summary.Faults.GetValueOrDefault(fault) > 0, $"no '{fault}' in 100 seeds: {summary.Report(TimeSpan.FromSeconds(1))}");
     }
 }
