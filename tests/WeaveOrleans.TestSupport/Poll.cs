@@ -1,13 +1,13 @@
 using System.Diagnostics;
 
-namespace WeaveOrleans.EndToEnd.Tests;
+namespace WeaveOrleans.TestSupport;
 
-/// <summary>Waiting on real processes with a deadline instead of sleeps.</summary>
+/// <summary>Waiting on a real daemon without sleeps standing in for synchronisation: poll with a deadline.</summary>
 public static class Poll
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>Polls until <paramref name="done"/> holds; fails naming <paramref name="what"/> at the deadline. Returns how long it took.</summary>
+    /// <summary>Polls until <paramref name="done"/> holds; fails with <paramref name="what"/> at the deadline. Returns how long it took.</summary>
     public static async Task<TimeSpan> Until(Func<Task<bool>> done, TimeSpan deadline, string what)
     {
         var clock = Stopwatch.StartNew();
@@ -19,7 +19,7 @@ public static class Poll
         return clock.Elapsed;
     }
 
-    /// <summary>Checks <paramref name="holds"/> repeatedly for <paramref name="span"/>: for something that must not happen.</summary>
+    /// <summary>Checks <paramref name="holds"/> again and again until <paramref name="span"/> has passed.</summary>
     public static async Task Throughout(Func<Task<bool>> holds, TimeSpan span, string what)
     {
         var clock = Stopwatch.StartNew();
@@ -29,5 +29,6 @@ public static class Poll
             await Task.Delay(Interval);
         }
         while (clock.Elapsed < span);
+        Assert.True(await holds(), $"at the end: {what}");
     }
 }
