@@ -206,6 +206,22 @@ public class SimulatorFoundTests
     }
 
     [Fact]
+    public void Removing_a_dead_peer_known_only_by_nickname_releases_what_waits_for_it()
+    {
+        var (net, p) = Seeded(111, count: 2);
+        var observer = net.Add(3, Configs.Observer("10.0.4.0/22"));
+        net.Settle();
+        net.Crash(observer);
+        net.Crash(p[0]);
+        Assert.IsType<Outcome.Ok>(net.Do(p[1], a => a.RemovePeer(p[0].Nickname, net.Now)));
+        Assert.Equal([observer.Name], p[1].Allocator.Quarantined.SelectMany(q => q.Awaiting).Distinct());
+
+        var taken = Assert.IsType<Outcome.Ok>(net.Do(p[1], a => a.RemovePeer(observer.Nickname, net.Now)));
+        Assert.StartsWith("0 IPs taken over", taken.Text);
+        Assert.Empty(p[1].Allocator.Quarantined);
+    }
+
+    [Fact]
     public void What_still_names_a_peer_this_one_removed_is_taken_over_on_the_next_tick_even_without_a_merge()
     {
         var range = Cidr.ParseSubnet("10.0.0.0/24");
