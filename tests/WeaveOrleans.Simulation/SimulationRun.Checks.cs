@@ -172,7 +172,7 @@ public sealed partial class SimulationRun
             // What the ring names, and the removers of those it names (the error message says to
             // remove a dead remover first).
             var named = remover.Allocator.Ring.Peers().Concat(remover.Allocator.RemovedPeers.Values).ToHashSet();
-            foreach (var dead in _net.Peers.Where(p => !serving.Contains(p) && named.Contains(p.Name) && !p.Up))
+            foreach (var dead in _net.Peers.Where(p => !serving.Contains(p) && named.Contains(p.Name) && !p.Up && !RemovedByServing(p, serving)))
             {
                 var outcome = _net.Run(remover, (a, id) => a.RemovePeer(id, dead.Name.ToString(), _net.Now));
                 _net.Note($"{remover.Nickname}: rmpeer {dead.Nickname} -> {outcome}");
@@ -184,6 +184,15 @@ public sealed partial class SimulationRun
             _net.Settle();
         }
     }
+
+    /// <summary>
+    /// Weave's rule: rmpeer a host on one host only. A serving peer already took this one over, so the
+    /// operator waits for that to spread by gossip instead of running rmpeer again elsewhere (a second
+    /// takeover of the same ranges conflicts with the first). Removing again is right only when no
+    /// serving remover is left to spread it (the remover died too, or lost its disk).
+    /// </summary>
+    private static bool RemovedByServing(SimPeer dead, List<SimPeer> serving) =>
+        serving.Any(s => s.Allocator.RemovedPeers.TryGetValue(dead.Name, out var remover) && serving.Any(r => r.Name == remover));
 
     private bool Agreed()
     {

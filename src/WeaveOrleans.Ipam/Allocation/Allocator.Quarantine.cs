@@ -11,7 +11,10 @@ public sealed partial class Allocator
     private UInt128 TakeOverHeld(PeerName victim)
     {
         var moved = Ownership.TakeOver(victim);
-        var awaiting = Ring.Peers().Where(p => p != Self && p != victim && !_removals.IsRemoved(p)).ToHashSet();
+        // Every peer the victim could have chosen as heir on reset: ring owners, and peers known only by
+        // nickname (the heir choice falls back to them, and such an heir owns nothing in our ring yet).
+        var awaiting = Ring.Peers().Concat(_peers.Nicknames.Keys)
+            .Where(p => p != Self && p != victim && p != PeerName.None && !_removals.IsRemoved(p)).ToHashSet();
         var total = UInt128.Zero;
         foreach (var range in moved)
         {

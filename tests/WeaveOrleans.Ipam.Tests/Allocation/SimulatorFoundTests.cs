@@ -170,6 +170,58 @@ public class SimulatorFoundTests
     }
 
     [Fact]
+    public void A_takeover_waits_for_an_heir_the_remover_knows_only_by_nickname()
+    {
+        // Simulator seed 6886: the leaver handed its ranges to a peer that owned nothing in the
+        // remover's ring (the nickname fallback of the heir choice), so the remover awaited nobody
+        // and gave out an address the heir had already given out.
+        var (net, p) = Seeded(110, count: 2);
+        var heir = net.Add(3, Configs.Observer("10.0.4.0/22"));
+        net.Settle();
+        Assert.DoesNotContain(heir.Name, p[1].Allocator.Ring.Peers());
+        net.Partition(p[1]);
+        Assert.Equal(heir.Name, net.Shutdown(p[0]));
+        net.Settle();
+        net.Crash(p[0]);
+        var used = net.Address(heir, net.Allocate(heir, "c3"));
+        net.Crash(heir);
+        net.HealAll();
+        net.Settle();
+
+        // p1 never heard that p0 left, and its operator removes p0 as dead while the heir is down.
+        Assert.IsType<Outcome.Ok>(net.Run(p[1], (a, id) => a.RemovePeer(id, p[0].Nickname, net.Now)));
+        Assert.NotEmpty(p[1].Allocator.Quarantined);
+        var claim = net.Claim(p[1], "c1", used);
+        net.Tick();
+        Assert.Null(net.Answer(p[1], claim));
+
+        net.Restart(heir);
+        net.HealAll();
+        net.Tick();
+        net.Tick();
+        Assert.Empty(p[1].Allocator.Quarantined);
+        Assert.Equal(heir.Allocator.Ring.Entries, p[1].Allocator.Ring.Entries);
+        Assert.IsNotType<Outcome.Ok>(net.Answer(p[1], claim));
+        Assert.Contains(used, heir.Allocator.Owned["c3"].Cidrs.Select(c => c.ToString()));
+    }
+
+    [Fact]
+    public void Removing_a_dead_peer_known_only_by_nickname_releases_what_waits_for_it()
+    {
+        var (net, p) = Seeded(111, count: 2);
+        var observer = net.Add(3, Configs.Observer("10.0.4.0/22"));
+        net.Settle();
+        net.Crash(observer);
+        net.Crash(p[0]);
+        Assert.IsType<Outcome.Ok>(net.Run(p[1], (a, id) => a.RemovePeer(id, p[0].Nickname, net.Now)));
+        Assert.Equal([observer.Name], p[1].Allocator.Quarantined.SelectMany(q => q.Awaiting).Distinct());
+
+        var taken = Assert.IsType<Outcome.Ok>(net.Run(p[1], (a, id) => a.RemovePeer(id, observer.Nickname, net.Now)));
+        Assert.StartsWith("0 IPs taken over", taken.Text);
+        Assert.Empty(p[1].Allocator.Quarantined);
+    }
+
+    [Fact]
     public void What_still_names_a_peer_this_one_removed_is_taken_over_on_the_next_tick_even_without_a_merge()
     {
         var range = Cidr.ParseSubnet("10.0.0.0/24");
