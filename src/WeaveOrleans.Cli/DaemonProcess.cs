@@ -149,13 +149,17 @@ public static partial class DaemonProcess
 
     /// <summary>The command that runs this CLI again, as a program and its leading arguments (the supervisor runs as <c>weave supervise</c>).</summary>
     /// <remarks>
-    /// Compiled ahead of time (scripts/build-weave) this program is its own executable; otherwise weave.dll, run by
-    /// the dotnet host (as in the tests, which run the CLI in-process beside a copy of weave.dll).
+    /// Compiled ahead of time (scripts/build-weave) this program is its own executable; otherwise it is weave.dll
+    /// run by the dotnet host (the tests run it so). Told apart by the process's own path, not by
+    /// RuntimeFeature.IsDynamicCodeSupported: PublishAot switches that off in weave.dll's runtimeconfig too.
     /// </remarks>
-    public static (string Program, string[] Arguments) Self() =>
-        System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeSupported
-            ? (DotnetHost(), [Path.Combine(AppContext.BaseDirectory, "weave.dll")])
-            : (Environment.ProcessPath ?? throw new CliException("cannot tell which program this is"), []);
+    public static (string Program, string[] Arguments) Self()
+    {
+        var self = Environment.ProcessPath ?? throw new CliException("cannot tell which program this is");
+        return Path.GetFileNameWithoutExtension(self) == "dotnet"
+            ? (self, [Path.Combine(AppContext.BaseDirectory, "weave.dll")])
+            : (self, []);
+    }
 
     /// <summary>Sends SIGTERM and waits up to <paramref name="grace"/>; then SIGKILL. Returns whether SIGKILL was needed.</summary>
     public static async Task<bool> Stop(int pid, TimeSpan grace, CancellationToken cancellation = default)
