@@ -164,22 +164,25 @@ public sealed partial class SimulationRun
         if (serving.Count == 0)
             return;
         var remover = serving[0];
-        // Removing one peer can make another removable (its remover was the first), so go round until
-        // nothing changes.
+        // Removing one peer can make another removable: it had been refused with 'remove it first'
+        // (its remover was the one just removed, seed 33570), or the ring now names it. So the
+        // operator goes round again, but only for peers not yet removed in this call, and only while
+        // a pass removed one: each repeat shrinks what is left, so it ends.
+        var done = new HashSet<SimPeer>();
         for (var progress = true; progress;)
         {
             progress = false;
             // What the ring names, and the removers of those it names (the error message says to
             // remove a dead remover first).
             var named = remover.Allocator.Ring.Peers().Concat(remover.Allocator.RemovedPeers.Values).ToHashSet();
-            foreach (var dead in _net.Peers.Where(p => !serving.Contains(p) && named.Contains(p.Name) && !p.Up && !RemovedByServing(p, serving)))
+            foreach (var dead in _net.Peers.Where(p => !serving.Contains(p) && !done.Contains(p) && named.Contains(p.Name) && !p.Up && !RemovedByServing(p, serving)))
             {
                 var outcome = _net.Run(remover, (a, id) => a.RemovePeer(id, dead.Name.ToString(), _net.Now));
                 _net.Note($"{remover.Nickname}: rmpeer {dead.Nickname} -> {outcome}");
-                if (outcome is Outcome.Ok { Text: var text } && !text!.StartsWith("0 ", StringComparison.Ordinal))
-                    progress = true;
-                if (outcome is Outcome.Ok)
-                    _removed.Add(dead);
+                if (outcome is not Outcome.Ok)
+                    continue;
+                _removed.Add(dead);
+                progress |= done.Add(dead);
             }
             _net.Settle();
         }
