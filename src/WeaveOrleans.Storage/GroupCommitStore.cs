@@ -6,11 +6,18 @@ namespace WeaveOrleans.Storage;
 /// after the write that contains its change is durable, and a failed write fails every caller in it.
 /// Deletes act as barriers so a reset is never reordered with the commits around it.
 /// </summary>
+/// <remarks>
+/// A failed write latches its host: what was queued behind it and everything written later fails too
+/// (<see cref="StorageLatchedException"/>), since a later change landing on top of a lost one would
+/// leave a state on disk that was never whole. The latch lifts when the host's owner starts again,
+/// which it does by loading what is durable.
+/// </remarks>
 public sealed class GroupCommitStore : IAllocatorStore, IAsyncDisposable
 {
     private readonly IAllocatorStore inner;
     private readonly object gate = new();
     private readonly Dictionary<string, HostLane> lanes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Exception> latched = new(StringComparer.Ordinal);
     private readonly Action<Action>? writerScheduler;
     private long batchesWritten;
 
@@ -27,8 +34,15 @@ public sealed class GroupCommitStore : IAllocatorStore, IAsyncDisposable
     /// <summary>Writes handed to the inner store (commits and deletes).</summary>
     public long BatchesWritten => Interlocked.Read(ref batchesWritten);
 
-    public Task<StoredState?> LoadAsync(string hostKey, CancellationToken cancellationToken) =>
-        inner.LoadAsync(hostKey, cancellationToken);
+    /// <summary>Reads what is durable; as the owner's restart, it also lifts the host's latch.</summary>
+    public Task<StoredState?> LoadAsync(string hostKey, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            latched.Remove(hostKey);
+        }
+        return inner.LoadAsync(hostKey, cancellationToken);
+    }
 
     public Task CommitAsync(string hostKey, StateChange change, CancellationToken cancellationToken)
     {
@@ -57,6 +71,10 @@ public sealed class GroupCommitStore : IAllocatorStore, IAsyncDisposable
             if (cancellationToken.IsCancellationRequested)
             {
                 return Task.FromCanceled(cancellationToken);
+            }
+            if (latched.TryGetValue(hostKey, out var failure))
+            {
+                return Task.FromException(new StorageLatchedException(hostKey, failure));
             }
             if (!lanes.TryGetValue(hostKey, out lane!))
             {
@@ -138,9 +156,21 @@ public sealed class GroupCommitStore : IAllocatorStore, IAsyncDisposable
             }
             catch (Exception error)
             {
+                List<PendingWrite> behind;
+                lock (gate)
+                {
+                    latched[lane.HostKey] = error;
+                    behind = [.. lane.Queue];
+                    lane.Queue.Clear();
+                }
                 foreach (var write in batch)
                 {
                     write.Completion.TrySetException(error);
+                }
+                var refused = new StorageLatchedException(lane.HostKey, error);
+                foreach (var write in behind)
+                {
+                    write.Completion.TrySetException(refused);
                 }
             }
         }

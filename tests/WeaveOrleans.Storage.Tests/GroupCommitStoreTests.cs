@@ -36,7 +36,7 @@ public sealed class GroupCommitStoreTests
     }
 
     [Fact]
-    public async Task A_failed_write_fails_every_caller_in_it_and_no_one_else()
+    public async Task A_failed_write_fails_every_caller_in_it_and_not_the_write_before()
     {
         var inner = new GatedMemoryStore();
         var store = new GroupCommitStore(inner);
@@ -56,9 +56,48 @@ public sealed class GroupCommitStoreTests
             var error = await Assert.ThrowsAsync<InvalidOperationException>(() => task);
             Assert.Equal("injected failure", error.Message);
         }
-        await store.CommitAsync(Host, StateChange.Row("c2", Bytes.Of("after")), None);
-        var state = await store.LoadAsync(Host, None);
-        Assert.Equal(["c0", "c2"], state!.Rows.Keys.Order());
+        Assert.Equal(["c0"], (await store.LoadAsync(Host, None))!.Rows.Keys);
+    }
+
+    [Fact]
+    public async Task Writes_queued_behind_a_failed_write_fail_with_it_and_are_not_written()
+    {
+        var inner = new GatedMemoryStore();
+        var store = new GroupCommitStore(inner);
+        inner.Hold();
+        var failing = store.CommitAsync(Host, StateChange.Row("fail", Bytes.Of("boom")), None);
+        await Deadline.Until(() => inner.InFlight == 1, "the failing write to start");
+        var queued = new[]
+        {
+            store.CommitAsync(Host, StateChange.Row("c1", Bytes.Of("later")), None),
+            store.DeleteAsync(Host, None),
+            store.CommitAsync(Host, StateChange.Row("c2", Bytes.Of("later still")), None),
+        };
+        inner.Release();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        foreach (var task in queued)
+            await Assert.ThrowsAsync<StorageLatchedException>(() => task);
+        Assert.Equal(["commit"], inner.Log);
+    }
+
+    [Fact]
+    public async Task Once_a_write_for_a_host_failed_its_later_writes_fail_until_it_loads_again()
+    {
+        var inner = new GatedMemoryStore();
+        var store = new GroupCommitStore(inner);
+        await store.CommitAsync(Host, StateChange.Row("c0", Bytes.Of("durable")), None);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.CommitAsync(Host, StateChange.Row("fail", Bytes.Of("boom")), None));
+
+        var latched = await Assert.ThrowsAsync<StorageLatchedException>(() => store.CommitAsync(Host, StateChange.Row("c1", Bytes.Of("after")), None));
+        Assert.Equal("injected failure", latched.InnerException!.Message);
+        await Assert.ThrowsAsync<StorageLatchedException>(() => store.DeleteAsync(Host, None));
+        await store.CommitAsync("peer-b", StateChange.Row("c1", Bytes.Of("other host")), None);
+
+        // The owner restarts from what is durable, and writes again.
+        Assert.Equal(["c0"], (await store.LoadAsync(Host, None))!.Rows.Keys);
+        await store.CommitAsync(Host, StateChange.Row("c2", Bytes.Of("restarted")), None);
+        Assert.Equal(["c0", "c2"], (await store.LoadAsync(Host, None))!.Rows.Keys.Order());
     }
 
     [Fact]
