@@ -10,7 +10,6 @@ public sealed partial class AllocatorDriver
 {
     private readonly Dictionary<long, TaskCompletionSource<Outcome>> _waiting = [];
     private Task _tail = Task.CompletedTask;
-    private bool _snapshotOnDisk;
 
     /// <summary>
     /// Takes the engine's effects and queues their release behind every earlier flush. The commit
@@ -24,9 +23,7 @@ public sealed partial class AllocatorDriver
 
         // Once a commit failed, memory is ahead of the disk: a later change written on top of it could
         // leave rows on disk that agree with nothing ever durable, so nothing more is written.
-        var change = Stopped || StorageFailure is not null ? null : DurableChange.From(effects, Engine, _snapshotOnDisk);
-        if (change?.NewSnapshot is not null)
-            _snapshotOnDisk = true; // commits land in order, so every later one finds it there
+        var change = Stopped || StorageFailure is not null ? null : DurableChange.From(effects);
         if (change is null && effects.Messages.Count == 0 && effects.Completions.Count == 0)
             return _tail;
 

@@ -40,11 +40,7 @@ public sealed partial class AllocatorDriver
         IAllocatorStore store, string hostKey, Func<StoredAllocator, Allocator> restore, DriverOutputs outputs, CancellationToken cancellation)
     {
         var stored = StoredAllocator.Decode(await store.LoadAsync(hostKey, cancellation));
-        return new AllocatorDriver(restore(stored), store, hostKey, outputs)
-        {
-            RestoredIdents = stored.Rows.Count,
-            _snapshotOnDisk = stored.Snapshot is not null,
-        };
+        return new AllocatorDriver(restore(stored), store, hostKey, outputs) { RestoredIdents = stored.Rows.Count };
     }
 
     /// <summary>The engine, for reads and for inputs followed by <see cref="Flush"/>.</summary>

@@ -44,7 +44,6 @@ public sealed partial class Allocator
             if (problem is not null)
                 allocator.Log(LogLevel.Warning, problem);
             allocator._idents.ForgetStored(owned.Keys);
-            allocator._snapshotUnwritten = snapshot is not null;
             allocator.StartParticipant();
             return allocator;
         }

@@ -31,8 +31,10 @@ public sealed partial class Allocator
     private Effects _effects = new();
 
     /// <summary>
-    /// Set at start: a first snapshot goes out with the first flush, so rows are never persisted
-    /// without one naming their peer and range. After that, the parts say what changed.
+    /// Set at start, however the engine was built (new, restored, or restored from nothing or from data
+    /// it discarded): the snapshot goes out with the first effects, ahead of any row, since a start
+    /// discards rows that no snapshot names the peer and range of. After that, the parts say what
+    /// changed. The engine alone decides this; drivers persist what the effects carry.
     /// </summary>
     private bool _snapshotUnwritten = true;
 

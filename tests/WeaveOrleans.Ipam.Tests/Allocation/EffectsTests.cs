@@ -33,6 +33,39 @@ public class EffectsTests
     }
 
     [Fact]
+    public void A_host_restored_from_nothing_persists_its_snapshot_with_its_first_effects()
+    {
+        // Otherwise its first durable change could be a row alone, which the next start discards as
+        // "No valid persisted data" (simulator seeds 7742, 9801).
+        var allocator = Allocator.Restore(Configs.Observer("10.0.3.0/26"), PeerNetwork.Name(1), "one", new Random(1), null, new Dictionary<string, OwnedAddresses>());
+        var first = allocator.TakeEffects();
+        Assert.NotNull(first.Snapshot);
+        Assert.Equal(PeerNetwork.Name(1), first.Snapshot.Self);
+        Assert.Null(allocator.TakeEffects().Snapshot);
+    }
+
+    [Fact]
+    public void A_host_whose_persisted_data_is_discarded_persists_a_new_snapshot_and_deletes_the_rows()
+    {
+        var old = new Allocator(Configs.Observer("10.0.3.0/26"), PeerNetwork.Name(2), "other", new Random(1)).Snapshot();
+        var rows = new Dictionary<string, OwnedAddresses> { ["c1"] = new(true, [Cidr.Parse("10.0.3.5/26")]) };
+        var allocator = Allocator.Restore(Configs.Observer("10.0.3.0/26"), PeerNetwork.Name(1), "one", new Random(1), old, rows);
+        var first = allocator.TakeEffects();
+        Assert.Equal(PeerNetwork.Name(1), first.Snapshot?.Self);
+        Assert.Equal(("c1", (OwnedAddresses?)null), (first.Rows.Single().Key, first.Rows.Single().Value));
+    }
+
+    [Fact]
+    public void A_host_restored_from_a_valid_snapshot_persists_it_again_with_its_first_effects_and_then_only_changes()
+    {
+        var before = new Allocator(Configs.Consensus("10.0.3.0/26", 1), PeerNetwork.Name(1), "one", new Random(1));
+        before.Prime(1, Now);
+        var allocator = Allocator.Restore(before.Config, before.Self, before.Nickname, new Random(1), before.Snapshot(), new Dictionary<string, OwnedAddresses>());
+        Assert.Equal(before.Ring.Entries, allocator.TakeEffects().Snapshot!.Ring!.Entries);
+        Assert.Null(allocator.TakeEffects().Snapshot);
+    }
+
+    [Fact]
     public void An_allocation_carries_its_row_and_leaves_the_snapshot_alone()
     {
         var allocator = WithRing();
