@@ -37,7 +37,7 @@ public class DockerTests
         finally
         {
             await TestDocker.Run("rm", "-f", id);
-            await new Docker.NetworkAttacher().DeleteBridge(bridge);
+            await new Network.NetworkAttacher().DeleteBridge(bridge);
         }
     }
 
@@ -77,7 +77,7 @@ public class DockerTests
         {
             if (id is not null)
                 await docker.Remove(id);
-            await new Docker.NetworkAttacher().DeleteBridge(bridge);
+            await new Network.NetworkAttacher().DeleteBridge(bridge);
         }
     }
 }

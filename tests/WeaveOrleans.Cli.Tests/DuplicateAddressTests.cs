@@ -26,7 +26,7 @@ public class DuplicateAddressTests
         Skip.IfNot(Environment.IsPrivilegedProcess, "needs root");
         var bridge = TestDocker.NewBridge("worr");
         await using var d = await LaunchedDaemon.Start("10.243.0.0/24", null, new DaemonLaunchOptions { ExtraLaunchArgs = ["--bridge", bridge] });
-        var attacher = new Docker.NetworkAttacher();
+        var attacher = new Network.NetworkAttacher();
         try
         {
             var allocated = await d.Run("expose", "--bridge", bridge);

@@ -68,7 +68,7 @@ public class PsTests
         finally
         {
             await Sleepers.CleanUp(started, bridge);
-            await new Docker.NetworkAttacher().DeleteBridge(otherBridge);
+            await new Network.NetworkAttacher().DeleteBridge(otherBridge);
         }
     }
 

@@ -68,7 +68,7 @@ public class ReclaimAtLaunchTests
         finally
         {
             await Sleepers.CleanUp(started, bridge);
-            await new Docker.NetworkAttacher().DeleteBridge(otherBridge);
+            await new Network.NetworkAttacher().DeleteBridge(otherBridge);
         }
     }
 
@@ -119,7 +119,7 @@ public class ReclaimAtLaunchTests
         Skip.IfNot(Environment.IsPrivilegedProcess, "needs root");
         var bridge = TestDocker.NewBridge("worn");
         var ns = "wo-rn-" + Guid.NewGuid().ToString("N")[..8];
-        var attacher = new Docker.NetworkAttacher();
+        var attacher = new Network.NetworkAttacher();
         Process? holder = null;
         try
         {
@@ -129,7 +129,7 @@ public class ReclaimAtLaunchTests
             holder = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", ns, "sleep", "600"]))!;
             await Poll.Until(() => Task.FromResult(File.Exists($"/proc/{holder.Id}/ns/net")
                 && new FileInfo($"/proc/{holder.Id}/ns/net").LinkTarget != new FileInfo("/proc/self/ns/net").LinkTarget), Deadline, "the holder is in its namespace");
-            await attacher.Attach(holder.Id, ["10.238.0.1/24"], bridge: bridge);
+            await attacher.Attach(holder.Id, [Ipam.Addresses.Cidr.Parse("10.238.0.1/24")], bridge: bridge);
 
             await using var d = await LaunchedDaemon.Start("10.238.0.0/24", null, new DaemonLaunchOptions { ExtraLaunchArgs = ["--bridge", bridge] });
             using var client = await d.Connect(TimeSpan.FromSeconds(30));

@@ -20,6 +20,6 @@ internal static class Sleepers
     {
         foreach (var id in containers)
             await TestDocker.Run("rm", "-f", id);
-        await new Docker.NetworkAttacher().DeleteBridge(bridge);
+        await new Network.NetworkAttacher().DeleteBridge(bridge);
     }
 }
