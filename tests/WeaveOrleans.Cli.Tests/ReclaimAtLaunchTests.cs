@@ -16,7 +16,7 @@ public class ReclaimAtLaunchTests
     [SkippableFact]
     public async Task Addresses_on_the_bridge_and_on_running_containers_are_reclaimed_after_the_state_is_lost()
     {
-        TestDocker.SkipUnlessAvailable();
+        TestDocker.Require();
         var bridge = TestDocker.NewBridge("wors");
         var otherBridge = TestDocker.NewBridge("woro");
         await using var d = await LaunchedDaemon.Start("10.244.0.0/24", Endpoint, new DaemonLaunchOptions { ExtraLaunchArgs = ["--bridge", bridge] });
@@ -75,7 +75,7 @@ public class ReclaimAtLaunchTests
     [SkippableFact]
     public async Task Allocations_wait_for_the_claims_while_docker_cannot_say_whose_the_attached_addresses_are()
     {
-        TestDocker.SkipUnlessAvailable();
+        TestDocker.Require();
         await using var proxy = DockerSocketProxy.Start(Endpoint!);
         var bridge = TestDocker.NewBridge("worw");
         await using var d = await LaunchedDaemon.Start("10.240.0.0/24", proxy.Endpoint, new DaemonLaunchOptions { ExtraLaunchArgs = ["--bridge", bridge] });

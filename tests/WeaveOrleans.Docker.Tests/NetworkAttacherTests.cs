@@ -1,5 +1,7 @@
+using Docker.DotNet;
 using Docker.DotNet.Models;
 using WeaveOrleans.Docker.Tests.Support;
+using WeaveOrleans.TestSupport;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Network;
 
@@ -63,7 +65,7 @@ public class NetworkAttacherTests
         {
             await attacher.EnsureBridge(bridge);
             await attacher.EnsureBridge(bridge); // idempotent
-            var (_, link, _) = await TestDocker.Run("ip", ["-d", "-o", "link", "show", "dev", bridge]);
+            var (_, link, _) = await TestDocker.Exec("ip", ["-d", "-o", "link", "show", "dev", bridge]);
             Assert.Contains("bridge", link);
             Assert.Contains("UP", link);
 
@@ -93,7 +95,7 @@ public class NetworkAttacherTests
         var endpoint = TestDocker.Require();
         var attacher = new NetworkAttacher();
         var bridge = UniqueBridge();
-        using var containers = new DockerContainers(TestDocker.Options(endpoint));
+        using var containers = new DockerContainers(new DockerBridgeOptions { Endpoint = endpoint });
         ContainerInfo? c = null;
         try
         {
@@ -102,15 +104,15 @@ public class NetworkAttacherTests
             var hostEnd = NetworkAttacher.HostEndName(c.Pid, c.Id);
 
             // Only loopback before.
-            var (_, before, _) = await TestDocker.Cli(endpoint, "exec", c.Id, "ip", "-o", "link");
+            var (_, before, _) = await TestDocker.Docker("exec", c.Id, "ip", "-o", "link");
             Assert.DoesNotContain("ethwe", before);
 
             await attacher.Attach(c.Pid, [C("10.99.0.5/24")], bridge: bridge, containerId: c.Id);
-            var (exit, shown, err) = await TestDocker.Cli(endpoint, "exec", c.Id, "ip", "addr", "show", "dev", "ethwe");
+            var (exit, shown, err) = await TestDocker.Docker("exec", c.Id, "ip", "addr", "show", "dev", "ethwe");
             Assert.True(exit == 0, err);
             Assert.Contains("inet 10.99.0.5/24", shown);
             Assert.Contains("UP", shown);
-            var (_, hostLink, _) = await TestDocker.Run("ip", ["-o", "link", "show", "dev", hostEnd]);
+            var (_, hostLink, _) = await TestDocker.Exec("ip", ["-o", "link", "show", "dev", hostEnd]);
             Assert.Contains($"master {bridge}", hostLink);
 
             // A second attach adds to the same interface.
@@ -118,14 +120,14 @@ public class NetworkAttacherTests
             Assert.Equal(["10.99.0.5/24", "10.99.0.6/24"], (await attacher.Addresses(c.Pid)).Select(a => a.ToString()).Order());
 
             Assert.False(await attacher.Detach(c.Pid, [C("10.99.0.5/24")]));
-            (_, shown, _) = await TestDocker.Cli(endpoint, "exec", c.Id, "ip", "addr", "show", "dev", "ethwe");
+            (_, shown, _) = await TestDocker.Docker("exec", c.Id, "ip", "addr", "show", "dev", "ethwe");
             Assert.DoesNotContain("10.99.0.5/", shown);
             Assert.Contains("inet 10.99.0.6/24", shown);
 
             Assert.True(await attacher.Detach(c.Pid, [C("10.99.0.6/24")]));
-            (exit, _, _) = await TestDocker.Cli(endpoint, "exec", c.Id, "ip", "link", "show", "dev", "ethwe");
+            (exit, _, _) = await TestDocker.Docker("exec", c.Id, "ip", "link", "show", "dev", "ethwe");
             Assert.NotEqual(0, exit);
-            (exit, _, _) = await TestDocker.Run("ip", ["-o", "link", "show", "dev", hostEnd]);
+            (exit, _, _) = await TestDocker.Exec("ip", ["-o", "link", "show", "dev", hostEnd]);
             Assert.NotEqual(0, exit); // the host end went with its peer
             Assert.False(await attacher.Detach(c.Pid, [C("10.99.0.6/24")]));
 
@@ -134,7 +136,7 @@ public class NetworkAttacherTests
             Assert.Contains("does not exist", noBridge.Message);
 
             // A container that has exited has no PID to enter.
-            using var client = TestDocker.Client(endpoint);
+            using var client = new DockerClientConfiguration(new Uri(endpoint)).CreateClient();
             await client.Containers.KillContainerAsync(c.Id, new ContainerKillParameters { Signal = "KILL" });
             await Eventually.True(() => !Directory.Exists($"/proc/{c.Pid}"), "container process gone");
             var gone = await Assert.ThrowsAsync<NetworkAttachException>(() => attacher.Attach(c.Pid, [C("10.99.0.5/24")], bridge: bridge));
