@@ -211,9 +211,10 @@ public sealed partial class WeaveCli
         command.SetAction(async (parsed, cancellation) =>
         {
             var settings = Settings(parsed);
-            var attacher = new Docker.NetworkAttacher();
+            var inspector = new Network.NetworkInspector();
+            var attacher = new Network.NetworkAttacher();
             // Checked before anything changes: a reset that cannot clear the bridge must not get halfway.
-            if (await ExposedAddresses(attacher, settings, cancellation) is { Count: > 0 } exposed && !Environment.IsPrivilegedProcess)
+            if (await ExposedAddresses(inspector, settings, cancellation) is { Count: > 0 } exposed && !Environment.IsPrivilegedProcess)
                 throw new CliException($"reset: taking {string.Join(' ', exposed)} off bridge '{settings.Bridge}' needs root");
             try
             {
@@ -233,7 +234,7 @@ public sealed partial class WeaveCli
             await StopDaemon(settings, cancellation);
             // Only weave expose puts addresses on the bridge. Left there, they would be handed out again by the
             // next ring (or claimed back by the next launch for an ident nobody uses any more).
-            foreach (var cidr in await ExposedAddresses(attacher, settings, cancellation) ?? [])
+            foreach (var cidr in await ExposedAddresses(inspector, settings, cancellation) ?? [])
                 await NetworkCall(() => attacher.Hide(cidr, settings.Bridge, cancellation));
             foreach (var path in StateFiles(settings))
             {
@@ -253,11 +254,11 @@ public sealed partial class WeaveCli
         new[] { CliSettings.PeerNameFileName, "orleans-grains.db", "orleans-grains.db-wal", "orleans-grains.db-shm", "orleans-grains.db-journal", "allocators" }
             .Select(name => Path.Combine(settings.DataDirectory, name));
 
-    /// <summary>The IPv4 addresses on this host's bridge; null when there is no bridge.</summary>
-    private static async Task<IReadOnlyList<string>?> ExposedAddresses(Docker.NetworkAttacher attacher, CliSettings settings, CancellationToken cancellation)
+    /// <summary>The addresses on this host's bridge; null when there is no bridge.</summary>
+    private static async Task<IReadOnlyList<Cidr>?> ExposedAddresses(Network.NetworkInspector inspector, CliSettings settings, CancellationToken cancellation)
     {
-        IReadOnlyList<string>? found = null;
-        await NetworkCall(async () => found = await attacher.HostAddressesIfPresent(settings.Bridge, cancellation));
+        IReadOnlyList<Cidr>? found = null;
+        await NetworkCall(async () => found = await inspector.HostAddressesIfPresent(settings.Bridge, cancellation));
         return found;
     }
 

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using WeaveOrleans.Docker;
+using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Network;
 using WeaveOrleans.Grains;
 
 namespace WeaveOrleans.Cli;
@@ -107,7 +109,7 @@ public sealed partial class WeaveCli
             using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
             var info = await ResolveRunning(client, settings, container, cancellation);
             await Release(client, info.Id, specs,
-                remove => new NetworkAttacher().Detach(info.Pid, remove, cancellation: cancellation));
+                remove => NetworkCall(() => new NetworkAttacher().Detach(info.Pid, Typed(remove), cancellation: cancellation)));
             return 0;
         });
         return command;
@@ -127,7 +129,7 @@ public sealed partial class WeaveCli
             var attacher = new NetworkAttacher();
             await NetworkCall(() => attacher.EnsureBridge(settings.Bridge, cancellation));
             foreach (var cidr in cidrs)
-                await NetworkCall(() => attacher.Expose(cidr, settings.Bridge, cancellation));
+                await NetworkCall(() => attacher.Expose(Cidr.Parse(cidr), settings.Bridge, cancellation));
             _out.WriteLine(BareAddresses(cidrs));
             return 0;
         });
@@ -148,7 +150,7 @@ public sealed partial class WeaveCli
             await Release(client, ExposeIdent, specs, async remove =>
             {
                 foreach (var cidr in remove)
-                    await NetworkCall(() => attacher.Hide(cidr, settings.Bridge, cancellation));
+                    await NetworkCall(() => attacher.Hide(Cidr.Parse(cidr), settings.Bridge, cancellation));
             });
             return 0;
         });
@@ -173,7 +175,7 @@ public sealed partial class WeaveCli
         var cidrs = await Acquire(client, settings, info.Id, specs, isContainer: true, cancellation);
         var attacher = new NetworkAttacher();
         await NetworkCall(() => attacher.EnsureBridge(settings.Bridge, cancellation));
-        await NetworkCall(() => attacher.Attach(info.Pid, cidrs, bridge: settings.Bridge, containerId: info.Id, cancellation: cancellation));
+        await NetworkCall(() => attacher.Attach(info.Pid, Typed(cidrs), bridge: settings.Bridge, containerId: info.Id, cancellation: cancellation));
         if (print)
             _out.WriteLine(BareAddresses(cidrs));
     }
@@ -287,13 +289,16 @@ public sealed partial class WeaveCli
     internal static string BareAddresses(IEnumerable<string> cidrs) =>
         string.Join(' ', cidrs.Select(c => c.IndexOf('/', StringComparison.Ordinal) is var slash and > 0 ? c[..slash] : c));
 
+    /// <summary>The daemon's answers as typed addresses for the attacher (a malformed one fails as one line, in <see cref="NetworkCall"/>).</summary>
+    private static List<Cidr> Typed(IEnumerable<string> cidrs) => [.. cidrs.Select(Cidr.Parse)];
+
     private static async Task NetworkCall(Func<Task> call)
     {
         try
         {
             await call();
         }
-        catch (Exception e) when (e is NetworkAttachException or ArgumentException or UnauthorizedAccessException or PlatformNotSupportedException or IOException)
+        catch (Exception e) when (e is NetworkAttachException or ArgumentException or FormatException or UnauthorizedAccessException or PlatformNotSupportedException or IOException)
         {
             throw new CliException(e.Message);
         }

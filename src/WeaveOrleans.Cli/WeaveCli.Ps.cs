@@ -1,5 +1,6 @@
 using System.CommandLine;
 using WeaveOrleans.Docker;
+using WeaveOrleans.Network;
 
 namespace WeaveOrleans.Cli;
 
@@ -26,13 +27,13 @@ public sealed partial class WeaveCli
             // The daemon is asked first, also when there is nothing to ask it: a ps that says nothing because the
             // daemon is down would read as "no containers".
             using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);
-            var attacher = new NetworkAttacher();
+            var inspector = new NetworkInspector();
             NetDevice? bridge = null;
-            await NetworkCall(async () => bridge = await attacher.BridgeDevice(settings.Bridge, cancellation));
+            await NetworkCall(async () => bridge = await inspector.BridgeDevice(settings.Bridge, cancellation));
             if (bridge is null)
                 return 0;
             IReadOnlyDictionary<int, int> veths = new Dictionary<int, int>();
-            await NetworkCall(async () => veths = await attacher.AttachedVeths(settings.Bridge, cancellation));
+            await NetworkCall(async () => veths = await inspector.AttachedVeths(settings.Bridge, cancellation));
             // Nothing attached to the bridge: no container to ask Docker about.
             var askDocker = veths.Count > 0 && !string.Equals(settings.DockerEndpoint, "none", StringComparison.OrdinalIgnoreCase);
             List<(string Shown, ContainerInfo? Info)> targets = names.Length > 0
@@ -52,7 +53,7 @@ public sealed partial class WeaveCli
                     continue;
                 IReadOnlyList<NetDevice> devices = [];
                 // A container that exits between the listing and this look is simply not shown.
-                await NetworkCall(async () => devices = DaemonProcess.IsAlive(info.Pid) ? await attacher.DevicesOnVeths(info.Pid, veths, cancellation) : []);
+                await NetworkCall(async () => devices = DaemonProcess.IsAlive(info.Pid) ? await inspector.DevicesOnVeths(info.Pid, veths, cancellation) : []);
                 foreach (var device in devices)
                     PrintDevice(shown, device);
             }
@@ -62,5 +63,5 @@ public sealed partial class WeaveCli
     }
 
     private void PrintDevice(string shown, NetDevice device) =>
-        _out.WriteLine(string.Join(' ', [shown.Length > 12 ? shown[..12] : shown, device.Mac, .. device.Cidrs]));
+        _out.WriteLine(string.Join(' ', [shown.Length > 12 ? shown[..12] : shown, device.Mac, .. device.Cidrs.Select(c => c.ToString())]));
 }

@@ -131,7 +131,7 @@ public sealed partial class WeaveCli
         var docker = parsed.GetValue(_dockerEndpoint) ?? _env("WEAVE_DOCKER_ENDPOINT");
         var bridge = parsed.GetValue(_bridge) ?? _env("WEAVE_BRIDGE");
         if (string.IsNullOrWhiteSpace(bridge))
-            bridge = Docker.NetworkAttacher.DefaultBridge;
+            bridge = Network.NetworkAttacher.DefaultBridge;
         if (bridge.Length > 15 || !bridge.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             throw new CliException($"invalid --bridge \"{bridge}\": expected an interface name of at most 15 letters, digits, '-', '_' or '.'", 2);
         var timeoutText = parsed.GetValue(_timeout);

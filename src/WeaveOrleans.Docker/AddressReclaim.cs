@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using WeaveOrleans.Grains;
+using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Network;
 
 namespace WeaveOrleans.Docker;
 
@@ -17,7 +19,7 @@ namespace WeaveOrleans.Docker;
 public sealed class AddressReclaim : BackgroundService, IExistingAddressSource
 {
     private readonly AddressReclaimOptions _options;
-    private readonly NetworkAttacher _attacher;
+    private readonly NetworkInspector _inspector;
     private readonly DockerContainers? _docker;
     private readonly ILogger<AddressReclaim> _logger;
     private readonly TimeProvider _time;
@@ -25,10 +27,10 @@ public sealed class AddressReclaim : BackgroundService, IExistingAddressSource
     private volatile string _waiting;
 
     /// <param name="docker">Null when Docker is not followed (<c>--docker-endpoint none</c>).</param>
-    public AddressReclaim(AddressReclaimOptions options, NetworkAttacher attacher, DockerContainers? docker, ILogger<AddressReclaim> logger, TimeProvider? time = null)
+    public AddressReclaim(AddressReclaimOptions options, NetworkInspector inspector, DockerContainers? docker, ILogger<AddressReclaim> logger, TimeProvider? time = null)
     {
         _options = options;
-        _attacher = attacher;
+        _inspector = inspector;
         _docker = docker;
         _logger = logger;
         _time = time ?? TimeProvider.System;
@@ -64,9 +66,9 @@ public sealed class AddressReclaim : BackgroundService, IExistingAddressSource
         IReadOnlyDictionary<int, int> veths;
         try
         {
-            foreach (var cidr in await _attacher.HostAddressesIfPresent(_options.Bridge, cancellation) ?? [])
+            foreach (var cidr in Claimable(await _inspector.HostAddressesIfPresent(_options.Bridge, cancellation) ?? []))
                 found.Add(new ExistingAddress(Idents.Expose, cidr, IsContainer: false));
-            veths = await _attacher.AttachedVeths(_options.Bridge, cancellation);
+            veths = await _inspector.AttachedVeths(_options.Bridge, cancellation);
         }
         catch (Exception e) when (e is NetworkAttachException or PlatformNotSupportedException or ArgumentException)
         {
@@ -134,7 +136,7 @@ public sealed class AddressReclaim : BackgroundService, IExistingAddressSource
     {
         try
         {
-            return await _attacher.AddressesOnVeths(pid, veths, cancellation);
+            return Claimable(await _inspector.AddressesOnVeths(pid, veths, cancellation));
         }
         catch (NetworkAttachException e)
         {
@@ -143,6 +145,10 @@ public sealed class AddressReclaim : BackgroundService, IExistingAddressSource
             return [];
         }
     }
+
+    /// <summary>The ring is IPv4 only today, so only IPv4 addresses can be claimed back.</summary>
+    private static IReadOnlyList<string> Claimable(IReadOnlyList<Cidr> cidrs) =>
+        [.. cidrs.Where(c => c.Address.IsV4).Select(c => c.ToString())];
 
     private static string? NamespaceOf(string pid)
     {

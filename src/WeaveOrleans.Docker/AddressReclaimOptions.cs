@@ -4,7 +4,7 @@ namespace WeaveOrleans.Docker;
 public sealed class AddressReclaimOptions
 {
     /// <summary>The weave bridge: its own addresses and the containers attached to it.</summary>
-    public string Bridge { get; set; } = NetworkAttacher.DefaultBridge;
+    public string Bridge { get; set; } = Network.NetworkAttacher.DefaultBridge;
 
     /// <summary>First wait before asking an unreachable Docker again.</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using WeaveOrleans.Network;
 
 namespace WeaveOrleans.Docker;
 
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the Docker bridge (a hosted service), <see cref="DockerStatus"/>, <see cref="DockerContainers"/>
-    /// and <see cref="NetworkAttacher"/>. The host must also register an <c>IHostAllocatorAccessor</c>.
+    /// Registers the Docker bridge (a hosted service), <see cref="DockerStatus"/> and <see cref="DockerContainers"/>.
+    /// The host must also register an <c>IHostAllocatorAccessor</c>.
     /// </summary>
     public static IServiceCollection AddWeaveDocker(this IServiceCollection services, Action<DockerBridgeOptions>? configure = null)
     {
@@ -17,7 +18,6 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<DockerStatus>();
         services.TryAddSingleton<WeaveOrleans.Grains.IDockerStatusSource>(sp => sp.GetRequiredService<DockerStatus>());
         services.TryAddSingleton<DockerContainers>();
-        services.TryAddSingleton(new NetworkAttacher());
         services.AddHostedService<DockerBridge>();
         return services;
     }
@@ -29,10 +29,10 @@ public static class ServiceCollectionExtensions
     public static IServiceCollection AddWeaveAddressReclaim(this IServiceCollection services, string bridge)
     {
         services.TryAddSingleton(new AddressReclaimOptions { Bridge = bridge });
-        services.TryAddSingleton(new NetworkAttacher());
+        services.TryAddSingleton(new NetworkInspector());
         services.TryAddSingleton(sp => new AddressReclaim(
             sp.GetRequiredService<AddressReclaimOptions>(),
-            sp.GetRequiredService<NetworkAttacher>(),
+            sp.GetRequiredService<NetworkInspector>(),
             sp.GetService<DockerContainers>(),
             sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<AddressReclaim>>()));
         services.TryAddSingleton<WeaveOrleans.Grains.IExistingAddressSource>(sp => sp.GetRequiredService<AddressReclaim>());

@@ -25,11 +25,11 @@ public class ContainerLifecycleTests
         },
     };
 
-    private static void SkipUnlessDocker() => TestDocker.SkipUnlessAvailable();
+    private static void SkipUnlessDocker() => TestDocker.Require();
 
     private static string NewBridge() => TestDocker.NewBridge("wolc");
 
-    private static Task<(int Code, string Out, string Err)> Docker(params string[] args) => TestDocker.Run(args);
+    private static Task<(int Code, string Out, string Err)> Docker(params string[] args) => TestDocker.Docker(args);
 
     private static Task DockerOk(params string[] args) => TestDocker.Ok(args);
 

@@ -9,15 +9,15 @@ public class DockerTests
     private static string? Endpoint => TestDocker.Endpoint;
 
     private static async Task<string> DockerExec(string container, params string[] command) =>
-        (await TestDocker.Run(["exec", container, .. command])).Out;
+        (await TestDocker.Docker(["exec", container, .. command])).Out;
 
     [SkippableFact]
     public async Task Start_starts_a_stopped_container_and_attaches_it()
     {
-        TestDocker.SkipUnlessAvailable();
+        TestDocker.Require();
         await using var d = await LaunchedDaemon.Start("10.251.0.0/24", Endpoint);
         var bridge = TestDocker.NewBridge("wotest");
-        var (created, id, createError) = await TestDocker.Run("create", "--network", "none", "busybox:weave", "sleep", "600");
+        var (created, id, createError) = await TestDocker.Docker("create", "--network", "none", "busybox:weave", "sleep", "600");
         Assert.True(created == 0, createError);
         id = id.Trim();
         try
@@ -25,7 +25,7 @@ public class DockerTests
             var start = await d.Run("start", "--bridge", bridge, "ip:10.251.0.66/24", id);
             Assert.True(start.Code == 0, start.Err);
             Assert.Equal("10.251.0.66\n", start.Out);
-            Assert.Equal("true\n", (await TestDocker.Run("inspect", "-f", "{{.State.Running}}", id)).Out);
+            Assert.Equal("true\n", (await TestDocker.Docker("inspect", "-f", "{{.State.Running}}", id)).Out);
             Assert.Equal("10.251.0.66/24", await d.PsAddresses(id, bridge));
             Assert.Contains("inet 10.251.0.66/24", await DockerExec(id, "ip", "-4", "addr", "show", "ethwe"), StringComparison.Ordinal);
 
@@ -36,15 +36,15 @@ public class DockerTests
         }
         finally
         {
-            await TestDocker.Run("rm", "-f", id);
-            await new Docker.NetworkAttacher().DeleteBridge(bridge);
+            await TestDocker.Docker("rm", "-f", id);
+            await new Network.NetworkAttacher().DeleteBridge(bridge);
         }
     }
 
     [SkippableFact]
     public async Task Run_attach_detach_with_docker()
     {
-        TestDocker.SkipUnlessAvailable();
+        TestDocker.Require();
         await using var d = await LaunchedDaemon.Start("10.250.0.0/24", Endpoint);
         var bridge = TestDocker.NewBridge("wotest");
         string? id = null;
@@ -77,7 +77,7 @@ public class DockerTests
         {
             if (id is not null)
                 await docker.Remove(id);
-            await new Docker.NetworkAttacher().DeleteBridge(bridge);
+            await new Network.NetworkAttacher().DeleteBridge(bridge);
         }
     }
 }

@@ -18,7 +18,7 @@ public class DuplicateAddressTests
     private static string? Endpoint => TestDocker.Endpoint;
 
     private static async Task<string> ContainerAddresses(string id) =>
-        (await TestDocker.Run("exec", id, "ip", "-4", "-o", "addr", "show")).Out;
+        (await TestDocker.Docker("exec", id, "ip", "-4", "-o", "addr", "show")).Out;
 
     [SkippableFact]
     public async Task Reset_takes_the_exposed_addresses_off_the_bridge()
@@ -26,7 +26,7 @@ public class DuplicateAddressTests
         Skip.IfNot(Environment.IsPrivilegedProcess, "needs root");
         var bridge = TestDocker.NewBridge("worr");
         await using var d = await LaunchedDaemon.Start("10.243.0.0/24", null, new DaemonLaunchOptions { ExtraLaunchArgs = ["--bridge", bridge] });
-        var attacher = new Docker.NetworkAttacher();
+        var attacher = new Network.NetworkAttacher();
         try
         {
             var allocated = await d.Run("expose", "--bridge", bridge);
@@ -48,7 +48,7 @@ public class DuplicateAddressTests
     [SkippableFact]
     public async Task A_container_restarted_while_the_event_stream_was_down_keeps_its_address()
     {
-        TestDocker.SkipUnlessAvailable();
+        TestDocker.Require();
         // Long enough for kill, cut, start, heal and the reconnect back-off (1 s, then 1.5 s) on a loaded machine.
         const int GraceSeconds = 8;
         var grace = TimeSpan.FromSeconds(GraceSeconds);
@@ -101,7 +101,7 @@ public class DuplicateAddressTests
     [SkippableFact]
     public async Task Detach_without_addresses_releases_the_default_subnet_only()
     {
-        TestDocker.SkipUnlessAvailable();
+        TestDocker.Require();
         var bridge = TestDocker.NewBridge("word");
         await using var d = await LaunchedDaemon.Start("10.242.0.0/23", Endpoint, new DaemonLaunchOptions
         {

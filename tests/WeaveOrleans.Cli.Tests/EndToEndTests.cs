@@ -295,7 +295,7 @@ public class EndToEndTests
             // A bare address, as Weave's script prints it.
             var address = expose.Out.Trim();
             Assert.Matches(@"^10\.252\.0\.\d+$", address);
-            Assert.Contains(address + "/24", await new Docker.NetworkAttacher().HostAddresses(bridge));
+            Assert.Contains(Ipam.Addresses.Cidr.Parse(address + "/24"), await new Network.NetworkAttacher().HostAddresses(bridge));
             Assert.Matches($"^weave:expose [0-9a-f:]{{17}} {Regex.Escape(address)}/24\n$", (await d.Run("ps", "--bridge", bridge)).Out);
 
             var claimed = await d.Run("expose", "ip:10.252.0.200/24", "--bridge", bridge);
@@ -306,13 +306,13 @@ public class EndToEndTests
             var hide = await d.Run("hide", "--bridge", bridge);
             Assert.True(hide.Code == 0, hide.Err);
             Assert.Equal($"{address} 10.252.0.200\n", hide.Out);
-            Assert.Empty(await new Docker.NetworkAttacher().HostAddresses(bridge));
+            Assert.Empty(await new Network.NetworkAttacher().HostAddresses(bridge));
             // The bridge is still there, with no address of its own.
             Assert.Matches("^weave:expose [0-9a-f:]{17}\n$", (await d.Run("ps", "--bridge", bridge)).Out);
         }
         finally
         {
-            await new Docker.NetworkAttacher().DeleteBridge(bridge);
+            await new Network.NetworkAttacher().DeleteBridge(bridge);
         }
     }
 }

@@ -11,12 +11,12 @@ public class PsTests
     private static readonly string? Endpoint = TestDocker.Endpoint;
 
     private static async Task<string> Mac(string container) =>
-        (await TestDocker.Run("exec", container, "cat", "/sys/class/net/ethwe/address")).Out.Trim();
+        (await TestDocker.Docker("exec", container, "cat", "/sys/class/net/ethwe/address")).Out.Trim();
 
     [SkippableFact]
     public async Task Ps_shows_the_attached_containers_and_the_bridge_as_Weave_does()
     {
-        TestDocker.SkipUnlessAvailable();
+        TestDocker.Require();
         var bridge = TestDocker.NewBridge("wops");
         var otherBridge = TestDocker.NewBridge("wopo");
         await using var d = await LaunchedDaemon.Start("10.227.0.0/23", Endpoint, new DaemonLaunchOptions
@@ -34,7 +34,7 @@ public class PsTests
             var second = run.Out.Trim();
             started.Add(second);
             var (elsewhere, _) = await Sleepers.Run(d, otherBridge, started, "ip:10.227.0.50/24");
-            var (_, unattachedId, createError) = await TestDocker.Run("run", "-d", "--network", "none", "busybox:weave", "sleep", "600");
+            var (_, unattachedId, createError) = await TestDocker.Docker("run", "-d", "--network", "none", "busybox:weave", "sleep", "600");
             var unattached = unattachedId.Trim();
             Assert.True(unattached.Length == 64, createError);
             started.Add(unattached);
@@ -68,14 +68,14 @@ public class PsTests
         finally
         {
             await Sleepers.CleanUp(started, bridge);
-            await new Docker.NetworkAttacher().DeleteBridge(otherBridge);
+            await new Network.NetworkAttacher().DeleteBridge(otherBridge);
         }
     }
 
     [SkippableFact]
     public async Task Ps_without_a_bridge_shows_nothing_and_Docker_failures_come_back_from_the_daemon_as_one_line()
     {
-        TestDocker.SkipUnlessAvailable();
+        TestDocker.Require();
         await using var d = await LaunchedDaemon.Start("10.226.2.0/24", Endpoint);
         var bridge = TestDocker.NewBridge("wopn");
         var ps = await d.Run("ps", "--bridge", bridge);

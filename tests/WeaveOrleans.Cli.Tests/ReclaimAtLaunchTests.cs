@@ -16,7 +16,7 @@ public class ReclaimAtLaunchTests
     [SkippableFact]
     public async Task Addresses_on_the_bridge_and_on_running_containers_are_reclaimed_after_the_state_is_lost()
     {
-        TestDocker.SkipUnlessAvailable();
+        TestDocker.Require();
         var bridge = TestDocker.NewBridge("wors");
         var otherBridge = TestDocker.NewBridge("woro");
         await using var d = await LaunchedDaemon.Start("10.244.0.0/24", Endpoint, new DaemonLaunchOptions { ExtraLaunchArgs = ["--bridge", bridge] });
@@ -68,14 +68,14 @@ public class ReclaimAtLaunchTests
         finally
         {
             await Sleepers.CleanUp(started, bridge);
-            await new Docker.NetworkAttacher().DeleteBridge(otherBridge);
+            await new Network.NetworkAttacher().DeleteBridge(otherBridge);
         }
     }
 
     [SkippableFact]
     public async Task Allocations_wait_for_the_claims_while_docker_cannot_say_whose_the_attached_addresses_are()
     {
-        TestDocker.SkipUnlessAvailable();
+        TestDocker.Require();
         await using var proxy = DockerSocketProxy.Start(Endpoint!);
         var bridge = TestDocker.NewBridge("worw");
         await using var d = await LaunchedDaemon.Start("10.240.0.0/24", proxy.Endpoint, new DaemonLaunchOptions { ExtraLaunchArgs = ["--bridge", bridge] });
@@ -119,7 +119,7 @@ public class ReclaimAtLaunchTests
         Skip.IfNot(Environment.IsPrivilegedProcess, "needs root");
         var bridge = TestDocker.NewBridge("worn");
         var ns = "wo-rn-" + Guid.NewGuid().ToString("N")[..8];
-        var attacher = new Docker.NetworkAttacher();
+        var attacher = new Network.NetworkAttacher();
         Process? holder = null;
         try
         {
@@ -129,7 +129,7 @@ public class ReclaimAtLaunchTests
             holder = Process.Start(new ProcessStartInfo("ip", ["netns", "exec", ns, "sleep", "600"]))!;
             await Poll.Until(() => Task.FromResult(File.Exists($"/proc/{holder.Id}/ns/net")
                 && new FileInfo($"/proc/{holder.Id}/ns/net").LinkTarget != new FileInfo("/proc/self/ns/net").LinkTarget), Deadline, "the holder is in its namespace");
-            await attacher.Attach(holder.Id, ["10.238.0.1/24"], bridge: bridge);
+            await attacher.Attach(holder.Id, [Ipam.Addresses.Cidr.Parse("10.238.0.1/24")], bridge: bridge);
 
             await using var d = await LaunchedDaemon.Start("10.238.0.0/24", null, new DaemonLaunchOptions { ExtraLaunchArgs = ["--bridge", bridge] });
             using var client = await d.Connect(TimeSpan.FromSeconds(30));

@@ -19,7 +19,7 @@ internal static class Sleepers
     public static async Task CleanUp(List<string> containers, string bridge)
     {
         foreach (var id in containers)
-            await TestDocker.Run("rm", "-f", id);
-        await new Docker.NetworkAttacher().DeleteBridge(bridge);
+            await TestDocker.Docker("rm", "-f", id);
+        await new Network.NetworkAttacher().DeleteBridge(bridge);
     }
 }

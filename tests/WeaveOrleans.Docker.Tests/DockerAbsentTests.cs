@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using WeaveOrleans.Docker.Tests.Support;
+using WeaveOrleans.TestSupport;
 
 namespace WeaveOrleans.Docker.Tests;
 

@@ -1,5 +1,7 @@
+using Docker.DotNet;
 using Docker.DotNet.Models;
 using WeaveOrleans.Docker.Tests.Support;
+using WeaveOrleans.TestSupport;
 
 namespace WeaveOrleans.Docker.Tests;
 
@@ -7,7 +9,7 @@ namespace WeaveOrleans.Docker.Tests;
 public class DockerBridgeTests
 {
     private static DockerBridge NewBridge(FakeAllocator fake, DockerStatus status, string endpoint) =>
-        new(fake, status, TestDocker.Options(endpoint), new CollectingLogger<DockerBridge>());
+        new(fake, status, new DockerBridgeOptions { Endpoint = endpoint }, new CollectingLogger<DockerBridge>());
 
     [SkippableFact]
     public async Task Start_kill_and_remove_reach_the_allocator_in_order()
@@ -16,8 +18,8 @@ public class DockerBridgeTests
         var fake = new FakeAllocator();
         var status = new DockerStatus();
         using var bridge = NewBridge(fake, status, endpoint);
-        using var containers = new DockerContainers(TestDocker.Options(endpoint));
-        using var client = TestDocker.Client(endpoint);
+        using var containers = new DockerContainers(new DockerBridgeOptions { Endpoint = endpoint });
+        using var client = new DockerClientConfiguration(new Uri(endpoint)).CreateClient();
         await bridge.StartAsync(CancellationToken.None);
         string? id = null;
         try
@@ -56,7 +58,7 @@ public class DockerBridgeTests
         var fake = new FakeAllocator { Fail = true };
         var status = new DockerStatus();
         using var bridge = NewBridge(fake, status, endpoint);
-        using var containers = new DockerContainers(TestDocker.Options(endpoint));
+        using var containers = new DockerContainers(new DockerBridgeOptions { Endpoint = endpoint });
         await bridge.StartAsync(CancellationToken.None);
         var ids = new List<string>();
         try
@@ -83,7 +85,7 @@ public class DockerBridgeTests
     public async Task Containers_removed_while_the_bridge_was_down_are_pruned_at_start()
     {
         var endpoint = TestDocker.Require();
-        using var containers = new DockerContainers(TestDocker.Options(endpoint));
+        using var containers = new DockerContainers(new DockerBridgeOptions { Endpoint = endpoint });
         var gone = await containers.Run(TestDocker.Image, ["sleep", "600"]);
         var stays = await containers.Run(TestDocker.Image, ["sleep", "600"]);
         try
@@ -125,7 +127,7 @@ public class DockerBridgeTests
     public async Task Resolve_finds_containers_by_name_and_id()
     {
         var endpoint = TestDocker.Require();
-        using var containers = new DockerContainers(TestDocker.Options(endpoint));
+        using var containers = new DockerContainers(new DockerBridgeOptions { Endpoint = endpoint });
         var name = $"wo-resolve-{Guid.NewGuid():N}";
         var c = await containers.Run(TestDocker.Image, ["sleep", "600"], name: name);
         try
@@ -138,7 +140,7 @@ public class DockerBridgeTests
             Assert.Contains(c.Id, await containers.RunningIds());
             Assert.Null(await containers.Resolve($"wo-missing-{Guid.NewGuid():N}"));
 
-            using var client = TestDocker.Client(endpoint);
+            using var client = new DockerClientConfiguration(new Uri(endpoint)).CreateClient();
             var inspect = await client.Containers.InspectContainerAsync(c.Id);
             Assert.Equal("none", inspect.HostConfig.NetworkMode);
         }

@@ -1,4 +1,5 @@
 using WeaveOrleans.Docker.Tests.Support;
+using WeaveOrleans.TestSupport;
 
 namespace WeaveOrleans.Docker.Tests;
 
@@ -12,7 +13,7 @@ public class DockerReconnectTests
     public async Task Events_flow_again_after_dockerd_restarts()
     {
         TestDocker.Require();
-        var script = Path.Combine(TestDocker.RepoRoot(), "scripts", "docker-test-daemon");
+        var script = Path.Combine(Repository.Root(), "scripts", "docker-test-daemon");
         var dir = Directory.CreateTempSubdirectory("wo-rc.").FullName;
         var started = false;
         try
@@ -23,7 +24,7 @@ public class DockerReconnectTests
 
             var fake = new FakeAllocator();
             var status = new DockerStatus();
-            var options = TestDocker.Options(endpoint);
+            var options = new DockerBridgeOptions { Endpoint = endpoint };
             using var bridge = new DockerBridge(fake, status, options, new CollectingLogger<DockerBridge>());
             using var containers = new DockerContainers(options);
             await bridge.StartAsync(CancellationToken.None);
@@ -64,7 +65,7 @@ public class DockerReconnectTests
 
     private static async Task<string> Daemon(string script, string verb, string dir)
     {
-        var (exit, stdout, stderr) = await TestDocker.Run(script, [verb, dir]);
+        var (exit, stdout, stderr) = await TestDocker.Exec(script, [verb, dir]);
         Assert.True(exit == 0, $"docker-test-daemon {verb} failed ({exit}): {stderr}");
         return stdout.Trim();
     }

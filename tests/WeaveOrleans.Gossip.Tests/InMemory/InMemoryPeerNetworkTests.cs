@@ -1,6 +1,7 @@
 using WeaveOrleans.Gossip.InMemory;
 using WeaveOrleans.Ipam.Peers;
-using static WeaveOrleans.Gossip.Tests.TestPeers;
+using static WeaveOrleans.TestSupport.TestPeers;
+using static WeaveOrleans.TestSupport.TestText;
 
 namespace WeaveOrleans.Gossip.Tests.InMemory;
 

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using WeaveOrleans.Gossip.Tcp;
-using static WeaveOrleans.Gossip.Tests.TestPeers;
+using static WeaveOrleans.TestSupport.TestPeers;
+using static WeaveOrleans.TestSupport.TestText;
 
 namespace WeaveOrleans.Gossip.Tests.Tcp;
 

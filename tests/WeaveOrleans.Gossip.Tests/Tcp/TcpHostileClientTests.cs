@@ -3,7 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using WeaveOrleans.Gossip.Tcp;
 using WeaveOrleans.Ipam.Peers;
-using static WeaveOrleans.Gossip.Tests.TestPeers;
+using static WeaveOrleans.TestSupport.TestPeers;
+using static WeaveOrleans.TestSupport.TestText;
 using static WeaveOrleans.Gossip.Tests.Tcp.TcpPeerTransportTests;
 
 namespace WeaveOrleans.Gossip.Tests.Tcp;

@@ -1,13 +1,14 @@
 using System.Net;
 using WeaveOrleans.Gossip.Tcp;
 using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.TestSupport;
 
 namespace WeaveOrleans.Gossip.Tests.Tcp;
 
 /// <summary>A started loopback transport with its event probe and log, stopped on dispose.</summary>
 internal sealed class TcpNode : IAsyncDisposable
 {
-    private TcpNode(TcpPeerTransport transport, ListLogger log)
+    private TcpNode(TcpPeerTransport transport, CollectingLogger log)
     {
         Transport = transport;
         Log = log;
@@ -16,7 +17,7 @@ internal sealed class TcpNode : IAsyncDisposable
 
     public TcpPeerTransport Transport { get; }
     public EventProbe Events { get; }
-    public ListLogger Log { get; }
+    public CollectingLogger Log { get; }
     public PeerName Name => Transport.Self;
     public int Port => Transport.LocalEndPoint!.Port;
     public string Address => $"127.0.0.1:{Port}";
@@ -44,7 +45,7 @@ internal sealed class TcpNode : IAsyncDisposable
 
     public static async Task<TcpNode> StartAsync(PeerName name, TcpPeerTransportOptions options)
     {
-        var log = new ListLogger();
+        var log = new CollectingLogger();
         var transport = new TcpPeerTransport(name, options, new Random(42), log);
         await transport.StartAsync(CancellationToken.None);
         return new TcpNode(transport, log);

@@ -1,4 +1,5 @@
-using static WeaveOrleans.Gossip.Tests.TestPeers;
+using static WeaveOrleans.TestSupport.TestPeers;
+using static WeaveOrleans.TestSupport.TestText;
 
 namespace WeaveOrleans.Gossip.Tests.Tcp;
 

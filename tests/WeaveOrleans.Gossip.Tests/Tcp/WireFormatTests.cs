@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using WeaveOrleans.Gossip.Tcp;
-using static WeaveOrleans.Gossip.Tests.TestPeers;
+using static WeaveOrleans.TestSupport.TestPeers;
+using static WeaveOrleans.TestSupport.TestText;
 
 namespace WeaveOrleans.Gossip.Tests.Tcp;
 

@@ -1,5 +1,6 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.TestSupport;
 
 namespace WeaveOrleans.Ipam.Tests.Addresses;
 

@@ -1,7 +1,8 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Simulation;
-using static WeaveOrleans.Ipam.Tests.TestPeers;
+using static WeaveOrleans.TestSupport.TestAddresses;
+using static WeaveOrleans.TestSupport.TestPeers;
 
 namespace WeaveOrleans.Ipam.Tests.Allocation;
 

@@ -1,6 +1,6 @@
 using WeaveOrleans.Ipam.Consensus;
 using WeaveOrleans.Ipam.Peers;
-using static WeaveOrleans.Ipam.Tests.Consensus.TestPeers;
+using static WeaveOrleans.TestSupport.TestPeers;
 
 namespace WeaveOrleans.Ipam.Tests.Consensus;
 

@@ -1,5 +1,5 @@
 using WeaveOrleans.Ipam.Consensus;
-using static WeaveOrleans.Ipam.Tests.Consensus.TestPeers;
+using static WeaveOrleans.TestSupport.TestPeers;
 
 namespace WeaveOrleans.Ipam.Tests.Consensus;
 

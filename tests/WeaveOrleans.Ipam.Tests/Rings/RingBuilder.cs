@@ -2,7 +2,8 @@ using System.Collections.Immutable;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Peers;
 using WeaveOrleans.Ipam.Rings;
-using static WeaveOrleans.Ipam.Tests.TestPeers;
+using static WeaveOrleans.TestSupport.TestAddresses;
+using static WeaveOrleans.TestSupport.TestPeers;
 
 namespace WeaveOrleans.Ipam.Tests.Rings;
 

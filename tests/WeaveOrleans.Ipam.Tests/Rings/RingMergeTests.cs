@@ -1,6 +1,7 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Rings;
-using static WeaveOrleans.Ipam.Tests.TestPeers;
+using static WeaveOrleans.TestSupport.TestAddresses;
+using static WeaveOrleans.TestSupport.TestPeers;
 using static WeaveOrleans.Ipam.Tests.Rings.RingBuilder;
 
 namespace WeaveOrleans.Ipam.Tests.Rings;

@@ -3,7 +3,8 @@ using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Peers;
 using WeaveOrleans.Ipam.Rings;
-using static WeaveOrleans.Ipam.Tests.TestPeers;
+using static WeaveOrleans.TestSupport.TestAddresses;
+using static WeaveOrleans.TestSupport.TestPeers;
 
 namespace WeaveOrleans.Ipam.Tests.Allocation.Parts;
 

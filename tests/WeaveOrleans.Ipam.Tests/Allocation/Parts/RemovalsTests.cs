@@ -1,6 +1,7 @@
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Peers;
-using static WeaveOrleans.Ipam.Tests.TestPeers;
+using static WeaveOrleans.TestSupport.TestAddresses;
+using static WeaveOrleans.TestSupport.TestPeers;
 
 namespace WeaveOrleans.Ipam.Tests.Allocation.Parts;
 
