@@ -20,8 +20,11 @@ public sealed class IpamDriver(IHostAllocatorAccessor allocator, DockerPluginOpt
     public const string LocalAddressSpace = "weavelocal";
     public const string GlobalAddressSpace = "weaveglobal";
 
-    // The range and the default subnet are launch configuration: read once, then kept.
-    private (Cidr Range, Cidr DefaultSubnet)? _layout;
+    // The range and the default subnet are launch configuration: read once, then kept (a
+    // reference, so concurrent requests never see half of it).
+    private volatile RangeLayout? _layout;
+
+    private sealed record RangeLayout(Cidr Range, Cidr DefaultSubnet);
 
     private IHostAllocatorGrain Grain => allocator.Grain;
 
@@ -124,14 +127,12 @@ public sealed class IpamDriver(IHostAllocatorAccessor allocator, DockerPluginOpt
             throw PluginError.Invalid($"pool {subnet} is not inside the range {range} that weave allocates from");
     }
 
-    private async Task<(Cidr Range, Cidr DefaultSubnet)> Layout()
+    private async Task<RangeLayout> Layout()
     {
         if (_layout is { } known)
             return known;
         var status = await Grain.Status();
-        var layout = (Cidr.Parse(status.Range), Cidr.Parse(status.DefaultSubnet));
-        _layout = layout;
-        return layout;
+        return _layout = new RangeLayout(Cidr.Parse(status.Range), Cidr.Parse(status.DefaultSubnet));
     }
 
     private static Cidr ParseSubnet(string what, string text)
