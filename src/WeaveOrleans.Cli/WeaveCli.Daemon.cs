@@ -37,6 +37,8 @@ public sealed partial class WeaveCli
         var foreground = new Option<bool>("--foreground") { Description = "Run the daemon in the foreground and wait for it" };
         var noRestart = new Option<bool>("--no-restart") { Description = "Do not start the daemon again when it dies (by default a supervisor restarts it after a crash or kill, not after weave stop)" };
         var noDiscovery = new Option<bool>("--no-discovery") { Description = "Dial only the peers given (launch, connect), never addresses learned from peers" };
+        var pluginSocket = new Option<string?>("--plugin-socket") { Description = $"Serve Docker's IPAM driver on this unix socket; Docker names the driver after the file (default, as root: {DockerPluginSocket.DefaultPath}, the driver 'weave')" };
+        var noPlugin = new Option<bool>("--no-plugin") { Description = "Do not serve Docker's IPAM driver (also $WEAVE_NO_PLUGIN)" };
         var passThrough = new[] { range, init, initPeerCount, defaultSubnet, name, nickname, password, port, httpAddr, statusAddr, metricsAddr, dashboardAddr, dashboardPassword, dashboardUser, allowedHosts, siloPort, config, grace, tick, gossip, logLevel };
         command.Arguments.Add(peers);
         foreach (var o in passThrough)
@@ -44,12 +46,15 @@ public sealed partial class WeaveCli
         command.Options.Add(foreground);
         command.Options.Add(noRestart);
         command.Options.Add(noDiscovery);
+        command.Options.Add(pluginSocket);
+        command.Options.Add(noPlugin);
         command.SetAction(async (parsed, cancellation) =>
         {
             var settings = Settings(parsed);
             var peerArgs = parsed.GetValue(peers) ?? [];
             if (peerArgs.FirstOrDefault(p => p.StartsWith('-')) is { } unknown)
                 throw new CliException($"unrecognized option \"{unknown}\" (see weave launch --help)", 2);
+            var plugin = DockerPluginSocket.Choose(parsed.GetValue(pluginSocket), parsed.GetValue(noPlugin), _env("WEAVE_NO_PLUGIN"), Environment.IsPrivilegedProcess);
 
             // The range must not collide with a route of this host: an error for the default, a warning for a given one.
             var rangeText = parsed.GetValue(range) ?? _env("WEAVE_IPALLOC_RANGE");
@@ -82,6 +87,8 @@ public sealed partial class WeaveCli
                     arguments.AddRange([o.Name, value]);
             if (parsed.GetValue(noDiscovery))
                 arguments.Add("--no-discovery");
+            if (plugin is not null)
+                arguments.AddRange(["--plugin-socket", plugin]);
             arguments.AddRange(peerArgs);
 
             var (program, leading) = DaemonProcess.Locate(_env);

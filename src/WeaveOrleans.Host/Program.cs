@@ -1,6 +1,7 @@
 using System.Net;
 using Orleans.Dashboard;
 using WeaveOrleans.Docker;
+using WeaveOrleans.DockerPlugin;
 using WeaveOrleans.Gossip.Tcp;
 using WeaveOrleans.Grains;
 using WeaveOrleans.Host;
@@ -138,6 +139,7 @@ namespace WeaveOrleans.Host
             app.MapContainerRoutes().WithMetadata(new ServedOnAttribute(ListenerKind.Api));
             app.MapWeaveStatusApi().WithMetadata(new ServedOnAttribute(ListenerKind.Api | ListenerKind.Status));
             app.MapWeaveMetrics().WithMetadata(new ServedOnAttribute(ListenerKind.Api | ListenerKind.Status | ListenerKind.Metrics));
+            app.MapDockerIpamPlugin().WithMetadata(new ServedOnAttribute(ListenerKind.Plugin));
 
             if (string.IsNullOrEmpty(options.Password))
                 app.Logger.LogWarning(
@@ -147,6 +149,9 @@ namespace WeaveOrleans.Host
                 "weaver {Peer}({Nickname}): peers on {ListenHost}:{ListenPort}, listeners {Listeners}, cluster {ClusterId} on loopback (silo {SiloPort}, gateway {GatewayPort}), data in {DataDir}",
                 options.PeerName, options.Nickname, options.ListenHost, options.ListenPort, string.Join(", ", plan.Listeners),
                 settings.ClusterId, settings.SiloPort, settings.GatewayPort, options.DataDirectory);
+            if (plan.PluginSocket is { } pluginSocket)
+                app.Logger.LogInformation("Docker IPAM driver on {Socket}: docker network create --ipam-driver NAME, NAME being the name of the file (or of the spec file naming it) under Docker's plugin directories",
+                    pluginSocket);
             var files = new DaemonFiles(options.DataDirectory);
             try
             {

@@ -44,6 +44,7 @@ public sealed class WeaverCommandLine
     public Option<string?> ContainerGrace { get; } = new("--container-grace") { Description = "Seconds a dead container keeps its addresses (default 30)" };
     public Option<string?> DockerEndpoint { get; } = new("--docker-endpoint") { Description = "Docker API to follow container events from (default $DOCKER_HOST, else unix:///var/run/docker.sock; 'none' to run without Docker)" };
     public Option<string?> Bridge { get; } = new("--bridge") { Description = "The weave bridge: addresses on it and on the containers attached to it are claimed at start (default weave)" };
+    public Option<string?> PluginSocket { get; } = new("--plugin-socket") { Description = "Serve Docker's remote IPAM driver on this absolute unix socket path; Docker names the driver after the file (/run/docker/plugins/NAME.sock) or a spec file /etc/docker/plugins/NAME.spec naming it (default: none)" };
     public Option<string?> LogLevel { get; } = new("--log-level") { Description = "debug | info | warning | error (default info)" };
     public Option<bool> NoDiscovery { get; } = new("--no-discovery") { Description = "Dial only the peers given (launch, connect), never addresses learned from peers" };
     public Option<bool> Resume { get; } = new("--resume") { Description = "Dial the peers stored in the data dir by the last run's connect and forget (no PEER may be given)" };
@@ -53,7 +54,7 @@ public sealed class WeaverCommandLine
     [
         Config, Name, Nickname, Host, Port, HttpAddr, StatusAddr, MetricsAddr, DashboardAddr, DashboardUser, DashboardPassword, AllowedHosts, IpallocRange, IpallocInit, InitPeerCount,
         DefaultSubnet, Password, DataDir, Storage, StorageConnection, SiloPort, GatewayPort,
-        TickInterval, GossipInterval, ContainerGrace, DockerEndpoint, Bridge, LogLevel,
+        TickInterval, GossipInterval, ContainerGrace, DockerEndpoint, Bridge, LogLevel, PluginSocket,
     ];
 
     /// <summary>The options with the setting key each one maps to (the long name without dashes).</summary>

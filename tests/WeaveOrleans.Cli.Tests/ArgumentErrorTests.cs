@@ -31,6 +31,7 @@ public class ArgumentErrorTests
         { ["reset", "--forse"], "Unrecognized command or argument '--forse'" },
         { ["launch", "--ipalloc-range", "10.0.0.0/99"], "invalid --ipalloc-range" },
         { ["launch", "--bogus"], "unrecognized option \"--bogus\"" },
+        { ["launch", "--no-plugin", "--plugin-socket", "/run/docker/plugins/x.sock"], "--no-plugin and --plugin-socket contradict each other" },
         { ["attach", "--bridge", "this-name-is-far-too-long", "c1"], "invalid --bridge" },
     };
 

@@ -6,7 +6,16 @@ namespace WeaveOrleans.Cli.Tests;
 /// <summary>Runs the weave command line in-process and captures what it prints.</summary>
 public sealed class CliRunner(IDictionary<string, string>? environment = null)
 {
-    public Dictionary<string, string> Environment { get; } = new(environment ?? new Dictionary<string, string>());
+    public Dictionary<string, string> Environment { get; } = WithDefaults(environment);
+
+    // As root, weave launch serves Docker's IPAM driver on the machine-wide
+    // /run/docker/plugins/weave.sock, which daemons launched side by side cannot share.
+    private static Dictionary<string, string> WithDefaults(IDictionary<string, string>? environment)
+    {
+        var all = new Dictionary<string, string>(environment ?? new Dictionary<string, string>());
+        all.TryAdd("WEAVE_NO_PLUGIN", "1");
+        return all;
+    }
 
     public async Task<(int Code, string Out, string Err)> Run(params string[] args)
     {

@@ -20,4 +20,7 @@ public enum ListenerKind
 
     /// <summary>The Orleans dashboard and the IPAM page (<c>--dashboard-addr</c>).</summary>
     Dashboard = 8,
+
+    /// <summary>Docker's remote IPAM driver protocol (<c>--plugin-socket</c>), on a unix socket of its own.</summary>
+    Plugin = 16,
 }

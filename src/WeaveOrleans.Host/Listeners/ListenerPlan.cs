@@ -19,6 +19,9 @@ public sealed record ListenerPlan(IReadOnlyList<Listener> Listeners, DashboardCr
 
     public IEnumerable<Listener> Serving(ListenerKind kind) => Listeners.Where(l => l.Kinds.HasFlag(kind));
 
+    /// <summary>Docker's IPAM plugin socket, when the daemon serves one.</summary>
+    public string? PluginSocket => Serving(ListenerKind.Plugin).FirstOrDefault()?.Address.SocketPath;
+
     /// <summary>
     /// Reads the settings (values already merged from command line, environment and file);
     /// throws <see cref="LaunchException"/> with one line for anything wrong, before anything binds.
@@ -38,6 +41,16 @@ public sealed record ListenerPlan(IReadOnlyList<Listener> Listeners, DashboardCr
         Optional("--status-addr", get("statusaddr") ?? DefaultStatusAddr, ListenerKind.Status);
         Optional("--metrics-addr", get("metricsaddr"), ListenerKind.Metrics);
         Optional("--dashboard-addr", get("dashboardaddr") ?? DefaultDashboardAddr, ListenerKind.Dashboard);
+        if (get("pluginsocket") is { } pluginSocket && !IsOff(pluginSocket))
+        {
+            if (!pluginSocket.StartsWith('/'))
+                throw new LaunchException($"invalid --plugin-socket \"{pluginSocket}\": expected an absolute unix socket path, e.g. /run/docker/plugins/weave.sock");
+            var plugin = ListenAddress.Parse("--plugin-socket", pluginSocket, allowSocket: true);
+            // Docker's plugin routes and nothing else there: dockerd must not reach the API through it, nor the API's clients the plugin.
+            if (wanted.Any(w => w.Address == plugin))
+                throw new LaunchException($"--plugin-socket {plugin.SocketPath} is also given for another listener: the plugin needs a socket of its own");
+            wanted.Add((plugin, ListenerKind.Plugin));
+        }
 
         var listeners = wanted
             .GroupBy(w => w.Address)

@@ -70,6 +70,8 @@ public sealed class LabHost
                 ["WEAVE_DATA_DIR"] = dataDir,
                 ["WEAVE_DOCKER_ENDPOINT"] = DockerEndpoint,
                 ["WEAVE_WEAVER"] = Paths.WeaverDll,
+                // Not the machine-wide /run/docker/plugins/weave.sock: every lab host would want it (a scenario gives --plugin-socket).
+                ["WEAVE_NO_PLUGIN"] = "1",
             },
             deadline ?? TimeSpan.FromSeconds(120));
 

@@ -52,6 +52,9 @@ public sealed class ListenerPlanTests
     [InlineData("metricsaddr", "localhost:1", "--metrics-addr")]
     [InlineData("httpaddr", "relative/path.sock", "--http-addr")]
     [InlineData("httpaddr", ",", "at least one address")]
+    [InlineData("pluginsocket", "127.0.0.1:7010", "--plugin-socket")]
+    [InlineData("pluginsocket", "run/weave.sock", "an absolute unix socket path")]
+    [InlineData("pluginsocket", "/var/lib/weave/weave.sock", "a socket of its own")]
     public void Bad_listener_settings_are_one_line_before_anything_binds(string key, string value, string expected)
     {
         var e = Assert.Throws<LaunchException>(() => Resolve((key, value)));
@@ -73,5 +76,16 @@ public sealed class ListenerPlanTests
         var e = Assert.Throws<LaunchException>(() => Resolve(("httpaddr", path)));
         Assert.Contains("at most 107 bytes", e.Message, StringComparison.Ordinal);
         Assert.Equal(ListenAddress.MaxSocketPathBytes, ListenAddress.Parse("--http-addr", "/" + new string('s', ListenAddress.MaxSocketPathBytes - 1), allowSocket: true).SocketPath!.Length);
+    }
+
+    [Fact]
+    public void The_Docker_plugin_gets_a_socket_of_its_own_serving_only_the_plugin()
+    {
+        var plan = Resolve(("pluginsocket", "/run/docker/plugins/weave.sock"));
+        Assert.Equal(ListenerKind.Plugin, Assert.Single(plan.Listeners, l => l.Address.SocketPath == "/run/docker/plugins/weave.sock").Kinds);
+        Assert.Equal("/run/docker/plugins/weave.sock", plan.PluginSocket);
+        Assert.Null(Resolve().PluginSocket);
+        var tooLong = "/run/docker/plugins/" + new string('p', ListenAddress.MaxSocketPathBytes) + ".sock";
+        Assert.Contains("at most 107 bytes", Assert.Throws<LaunchException>(() => Resolve(("pluginsocket", tooLong))).Message, StringComparison.Ordinal);
     }
 }
