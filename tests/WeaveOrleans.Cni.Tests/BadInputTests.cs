@@ -1,7 +1,8 @@
 namespace WeaveOrleans.Cni.Tests;
 
 /// <summary>Input a runtime or an operator gets wrong: one clear CNI error on stdout, a non-zero exit, nothing allocated.</summary>
-public sealed class BadInputTests(CniDaemon daemon) : IClassFixture<CniDaemon>
+[Collection(CniDaemonCollection.Name)]
+public sealed class BadInputTests(CniDaemon daemon)
 {
     private async Task AssertRefused(int code, string messagePart, Func<string, Task<PluginReply>> run)
     {

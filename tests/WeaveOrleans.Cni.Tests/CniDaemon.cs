@@ -78,3 +78,10 @@ public sealed class RinglessDaemon : CniDaemon
     {
     }
 }
+
+/// <summary>The test classes that share one <see cref="CniDaemon"/> (each uses network names of its own).</summary>
+[CollectionDefinition(Name)]
+public sealed class CniDaemonCollection : ICollectionFixture<CniDaemon>
+{
+    public const string Name = "cni daemon";
+}

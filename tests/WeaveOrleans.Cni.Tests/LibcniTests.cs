@@ -8,7 +8,8 @@ namespace WeaveOrleans.Cni.Tests;
 /// weave-ipam as its IPAM, in a test-made "host" namespace, for containers that are fresh network namespaces.
 /// libcni 1.1 and bridge 1.1.1 predate GC and STATUS: those are exec'd on the plugin directly.
 /// </summary>
-public sealed class LibcniTests(CniDaemon daemon) : IClassFixture<CniDaemon>
+[Collection(CniDaemonCollection.Name)]
+public sealed class LibcniTests(CniDaemon daemon)
 {
     private const string Subnet = "10.87.100.0/24";
 

@@ -3,7 +3,8 @@ using System.Net;
 namespace WeaveOrleans.Cni.Tests;
 
 /// <summary>weave-ipam exec'd directly (as a delegating plugin or a runtime does) against a real daemon.</summary>
-public sealed class PluginCommandTests(CniDaemon daemon) : IClassFixture<CniDaemon>
+[Collection(CniDaemonCollection.Name)]
+public sealed class PluginCommandTests(CniDaemon daemon)
 {
     private string Config(string network, string version = "1.0.0", string ipamExtra = "") =>
         PluginRunner.Config(network, daemon.Socket, version, ipamExtra);
