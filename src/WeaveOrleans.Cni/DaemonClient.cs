@@ -1,0 +1,128 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace WeaveOrleans.Cni;
+
+/// <summary>
+/// The WeaveOrleans daemon's HTTP API on its unix socket: the plugin runs in the runtime's network namespace,
+/// where 127.0.0.1 need not be the daemon's, but the socket file is on the host's filesystem.
+/// </summary>
+internal sealed class DaemonClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public DaemonClient(string socketPath)
+    {
+        SocketPath = socketPath;
+        var handler = new SocketsHttpHandler
+        {
+            UseProxy = false,
+            ConnectCallback = async (_, cancellation) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellation);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        // Every call carries its own deadline (the caller's token).
+        _http = new HttpClient(handler) { BaseAddress = new Uri("http://localhost/"), Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    public string SocketPath { get; }
+
+    /// <summary>
+    /// POST /ip/{ident}[/{subnet}]: the address (CIDR) the daemon gives <paramref name="ident"/>, the one it already
+    /// holds when asked again. The daemon waits while it has no ring or no space; <paramref name="cancellation"/>
+    /// bounds that wait (the dropped request cancels the allocation in the daemon).
+    /// </summary>
+    public async Task<string> Allocate(string ident, IPNetwork? subnet, CancellationToken cancellation)
+    {
+        var (status, body) = await Send(HttpMethod.Post, IdentPath(ident) + SubnetPath(subnet), cancellation);
+        return status == HttpStatusCode.OK && body.Length > 0
+            ? body
+            : throw Refused("allocate", status, body);
+    }
+
+    /// <summary>DELETE /ip/{ident}: true when something was released, false when the daemon held nothing for it.</summary>
+    public async Task<bool> Release(string ident, CancellationToken cancellation)
+    {
+        var (status, body) = await Send(HttpMethod.Delete, IdentPath(ident), cancellation);
+        if (status == HttpStatusCode.NoContent)
+            return true;
+        // The daemon's (Weave's) wording for an ident that holds nothing.
+        if (status == HttpStatusCode.BadRequest && body.StartsWith("Delete: no addresses", StringComparison.Ordinal))
+            return false;
+        throw Refused("release", status, body);
+    }
+
+    /// <summary>GET /ip/{ident}[/{subnet}]: the addresses (CIDRs) the daemon holds for it there.</summary>
+    public async Task<string[]> Lookup(string ident, IPNetwork? subnet, CancellationToken cancellation)
+    {
+        var (status, body) = await Send(HttpMethod.Get, IdentPath(ident) + SubnetPath(subnet), cancellation);
+        return status == HttpStatusCode.OK
+            ? body.Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries)
+            : throw Refused("look up", status, body);
+    }
+
+    /// <summary>GET /ip: every ident the daemon holds addresses for.</summary>
+    public async Task<string[]> OwnedIdents(CancellationToken cancellation)
+    {
+        var (status, body) = await Send(HttpMethod.Get, "ip", cancellation);
+        if (status != HttpStatusCode.OK)
+            throw Refused("list addresses", status, body);
+        using var document = JsonDocument.Parse(body);
+        if (!document.RootElement.TryGetProperty("owned", out var owned) || owned.ValueKind != JsonValueKind.Array)
+            return [];
+        return [.. owned.EnumerateArray()
+            .Select(o => o.TryGetProperty("containerid", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null)
+            .OfType<string>()];
+    }
+
+    /// <summary>Whether the daemon has a ring (consensus reached), and so can allocate without waiting for one.</summary>
+    public async Task<bool> HasRing(CancellationToken cancellation)
+    {
+        var (status, body) = await Send(HttpMethod.Get, "status/json", cancellation);
+        if (status != HttpStatusCode.OK)
+            throw Refused("read the status", status, body);
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.TryGetProperty("Entries", out var entries)
+            && entries.ValueKind == JsonValueKind.Array && entries.GetArrayLength() > 0;
+    }
+
+    private async Task<(HttpStatusCode Status, string Body)> Send(HttpMethod method, string path, CancellationToken cancellation)
+    {
+        if (!File.Exists(SocketPath))
+            throw new DaemonUnreachableException($"cannot reach the WeaveOrleans daemon: no socket at {SocketPath} (is the daemon running, with --http-addr {SocketPath}?)");
+        try
+        {
+            using var request = new HttpRequestMessage(method, path);
+            using var response = await _http.SendAsync(request, cancellation);
+            return (response.StatusCode, (await response.Content.ReadAsStringAsync(cancellation)).Trim());
+        }
+        catch (HttpRequestException e)
+        {
+            throw new DaemonUnreachableException($"cannot reach the WeaveOrleans daemon on {SocketPath}: {NetworkConfig.OneLine(e.InnerException?.Message ?? e.Message)}");
+        }
+    }
+
+    private static string IdentPath(string ident) => "ip/" + Uri.EscapeDataString(ident);
+
+    private static string SubnetPath(IPNetwork? subnet) => subnet is { } s ? $"/{s.BaseAddress}/{s.PrefixLength}" : "";
+
+    private static CniException Refused(string what, HttpStatusCode status, string body) =>
+        new(CniErrorCode.DaemonRefused, $"the daemon could not {what}: {(int)status} {NetworkConfig.OneLine(body)}");
+
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>Nothing answers on the daemon's socket (no daemon, or one not started yet).</summary>
+internal sealed class DaemonUnreachableException(string message) : Exception(message);
