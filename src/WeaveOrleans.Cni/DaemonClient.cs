@@ -58,8 +58,9 @@ internal sealed class DaemonClient : IDisposable
         var (status, body) = await Send(HttpMethod.Delete, IdentPath(ident), cancellation);
         if (status == HttpStatusCode.NoContent)
             return true;
-        // The daemon's (Weave's) wording for an ident that holds nothing.
-        if (status == HttpStatusCode.BadRequest && body.StartsWith("Delete: no addresses", StringComparison.Ordinal))
+        // The daemon refuses to delete an ident that holds nothing ("Delete: no addresses for ..."); told apart
+        // from other refusals by the listing rather than by its wording.
+        if (status == HttpStatusCode.BadRequest && !(await OwnedIdents(cancellation)).Contains(ident, StringComparer.Ordinal))
             return false;
         throw Refused("release", status, body);
     }

@@ -6,6 +6,7 @@ public sealed class BadInputTests(CniDaemon daemon)
 {
     private async Task AssertRefused(int code, string messagePart, Func<string, Task<PluginReply>> run)
     {
+        CniTools.Dir();
         var network = CniTools.UniqueName("bad");
         var before = (await daemon.OwnedAsync()).Keys.ToHashSet();
 

@@ -16,6 +16,7 @@ public sealed class LibcniTests(CniDaemon daemon)
     [SkippableFact]
     public async Task Bridge_chain_add_check_del_gc_and_status()
     {
+        CniTools.Dir();
         CniTools.RequireRoot();
         var network = CniTools.UniqueName("lcni");
         var bridge = CniTools.UniqueName("wcb");

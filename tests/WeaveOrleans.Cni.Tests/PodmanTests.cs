@@ -16,6 +16,7 @@ public sealed class PodmanTests(CniDaemon daemon)
     [SkippableFact]
     public async Task A_container_started_by_podman_carries_an_address_from_the_daemon_released_at_rm()
     {
+        CniTools.Dir();
         CniTools.RequireRoot();
         var network = CniTools.UniqueName("pcni");
         var work = Directory.CreateTempSubdirectory("wcni-podman-").FullName;
