@@ -303,20 +303,20 @@ public sealed partial class WeaveCli
     }
 
     /// <summary>Runs a call that may wait for consensus, cancelling it after the timeout and then reporting the daemon's status line.</summary>
-    private static async Task<IpamReply> Waiting(DaemonClient client, CliSettings settings, Func<CancellationToken, Task<IpamReply>> call, string what, CancellationToken cancellation)
+    private static async Task<DaemonReply> Waiting(DaemonClient client, CliSettings settings, Func<CancellationToken, Task<DaemonReply>> call, string what, CancellationToken cancellation)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         cts.CancelAfter(settings.Timeout);
-        IpamReply reply;
+        DaemonReply reply;
         try
         {
             reply = await call(cts.Token);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            reply = new IpamReply(IpamReplyKind.Cancelled);
+            reply = new DaemonReply(DaemonReplyKind.Cancelled);
         }
-        if (reply.Kind == IpamReplyKind.Cancelled && !cancellation.IsCancellationRequested)
+        if (reply.Kind == DaemonReplyKind.Cancelled && !cancellation.IsCancellationRequested)
         {
             var status = await client.Status();
             throw new CliException($"timed out after {settings.Timeout.TotalSeconds:0} s waiting for {what}: {status.Line}");

@@ -136,13 +136,13 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
                 foreach (var address in connected.PeerAddressesItKnows)
                     if (!IsOwnAddress(address))
                         _transport.ConnectLearned(address);
-                return Grain.PeerConnected(connected.Peer.ToString());
+                return Grain.PeerConnected(connected.Peer);
             case PeerDisconnected disconnected:
                 LogDisconnected(disconnected.Peer.ToString());
-                return Grain.PeerDisconnected(disconnected.Peer.ToString());
+                return Grain.PeerDisconnected(disconnected.Peer);
             case MessageReceived message:
                 _stats.Received(MessageCodec.KindOf(message.Payload.Span), message.Payload.Length);
-                return Grain.Receive(message.From.ToString(), message.Payload.ToArray());
+                return Grain.Receive(message.From, message.Payload.ToArray());
             case ConnectionRefused refused:
                 LogRefused(refused.Remote, refused.Reason);
                 return Task.CompletedTask;
