@@ -1,5 +1,6 @@
 using System.CommandLine;
 using WeaveOrleans.Contract;
+using WeaveOrleans.Contract.Text;
 using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Addresses;
 
@@ -275,7 +276,7 @@ public sealed partial class WeaveCli
             {
                 var reply = await client.RemovePeer(name);
                 if (reply.IsOk)
-                    _out.Write(reply.Text is { } t ? (t.EndsWith('\n') ? t : t + "\n") : $"0 IPs taken over from {name}\n");
+                    _out.Write(reply.Text is { } t ? (t.EndsWith('\n') ? t : t + "\n") : IpamText.TakenOver(0, name));
                 else
                 {
                     _err.WriteLine($"weave: rmpeer {name}: {reply.Error}");
@@ -334,8 +335,7 @@ public sealed partial class WeaveCli
         {
             var settings = Settings(parsed);
             var s = await WithDaemon(settings, c => c.Status(), cancellation);
-            foreach (var line in s.RangeReport)
-                _out.WriteLine(line);
+            _out.Write(IpamText.Body(s.RangeReport));
             return 0;
         });
         command.Subcommands.Add(ipam);

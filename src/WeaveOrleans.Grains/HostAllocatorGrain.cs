@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using WeaveOrleans.Contract.Text;
 using WeaveOrleans.Driver;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
@@ -204,7 +205,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
                 e.Token.ToString(), e.Size.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 e.Peer.ToString(), e.Nickname, e.IsReachable, e.Version,
                 Engine.Ring[i].Free.ToString(System.Globalization.CultureInfo.InvariantCulture)))],
-            [.. Engine.RangeReport()],
+            [.. status.Shares.Select(s => IpamText.ShareLine(s.Peer.ToString(), s.Nickname, s.Size, status.RangeNumIPs, s.IsSelf, s.IsReachable, status.ActiveIPs))],
             [.. status.PendingClaims],
             [.. status.PendingAllocates],
             status.LastMergeError,

@@ -207,7 +207,7 @@ public static class WeaveHttpApi
                 throw new BadInput(problem.Replace("invalid id", "invalid peer name", StringComparison.Ordinal));
             var reply = await grain.RemovePeer(name!);
             if (reply.IsOk)
-                await Text(ctx, StatusCodes.Status200OK, reply.Text ?? $"0 IPs taken over from {name}\n");
+                await Text(ctx, StatusCodes.Status200OK, reply.Text ?? Contract.Text.IpamText.TakenOver(0, name!));
             else
                 await Refused(ctx, reply, "");
         });
