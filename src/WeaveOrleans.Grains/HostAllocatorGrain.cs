@@ -74,6 +74,9 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         var config = _options.ToAllocatorConfig();
 
         await RecordIdentityAsync();
+        // A data directory of a release before pools holds the default pool's state under the peer name alone.
+        if (_options.Pool.IsDefault && await StoreKeyMigration.MoveAsync(_store, AllocatorKey.Legacy(_options.PeerName), _key, cancellationToken))
+            LogStoreKeyMigrated(AllocatorKey.Legacy(_options.PeerName), _key);
 
         var outputs = new DriverOutputs(
             Send: (to, payload, kind) => _messenger.Send(to.ToString(), payload, kind),
@@ -112,7 +115,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         var now = _time.GetUtcNow();
         if (identity.PeerName is null)
             identity.FirstStarted = now;
-        identity.PeerName = _options.HostKey;
+        identity.PeerName = _options.PeerName.ToString();
         identity.Nickname = _options.Nickname;
         identity.Range = range;
         identity.LastStarted = now;
@@ -193,7 +196,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         var unreachableSize = unreachable.Aggregate(UInt128.Zero, (sum, s) => sum + s.Size);
         var percent = status.RangeNumIPs == UInt128.Zero ? 0 : (double)unreachableSize * 100.0 / (double)status.RangeNumIPs;
         return Task.FromResult(new IpamStatus(
-            _options.HostKey,
+            _options.PeerName.ToString(),
             _options.Nickname,
             ExistingClaimsStatus() ?? status.Line,
             status.Range.ToString(),
@@ -307,6 +310,9 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
 
     [LoggerMessage(MsLogLevel.Information, "Host allocator {Peer} ({Nickname}) started: range {Range}, init {Init}, {Rows} persisted idents")]
     private partial void LogStarted(string peer, string nickname, string range, string init, int rows);
+
+    [LoggerMessage(MsLogLevel.Information, "Moved the stored allocator state from key {Legacy} to {Key} (the format with pools)")]
+    private partial void LogStoreKeyMigrated(string legacy, string key);
 
     [LoggerMessage(MsLogLevel.Warning, "Relaunched with --ipalloc-range {Range} (was {Previous}): the old allocations are discarded")]
     private partial void LogRangeChanged(string previous, string range);

@@ -33,7 +33,7 @@ public sealed class TestHost : IAsyncDisposable
 
     public bool Stopped { get; private set; }
 
-    public IHostAllocatorGrain Grain => Cluster.Client.GetGrain<IHostAllocatorGrain>(Name.ToString());
+    public IHostAllocatorGrain Grain => Cluster.Client.GetGrain<IHostAllocatorGrain>(AllocatorKey.For(Ipam.Pools.PoolId.Default, Name));
 
     public static string AddressOf(string nick) => $"mem:{nick}";
 
