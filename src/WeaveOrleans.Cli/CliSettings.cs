@@ -1,4 +1,5 @@
 using System.Globalization;
+using WeaveOrleans.Contract;
 using WeaveOrleans.Ipam.Peers;
 
 namespace WeaveOrleans.Cli;
@@ -6,15 +7,10 @@ namespace WeaveOrleans.Cli;
 /// <summary>Where this host's daemon is: its data directory (peer name, PID file, log) and its loopback gateway port.</summary>
 public sealed record CliSettings(string DataDirectory, int GatewayPort, string? DockerEndpoint, string Bridge, TimeSpan Timeout)
 {
-    public const int DefaultGatewayPort = 30000;
-    public const string PidFileName = Grains.DataDirectoryLayout.PidFileName;
-    public const string LogFileName = Grains.DataDirectoryLayout.LogFileName;
-    public const string PeerNameFileName = Grains.DataDirectoryLayout.PeerNameFileName;
-
-    public string PeerNameFile => Path.Combine(DataDirectory, PeerNameFileName);
-    public string PidFile => Path.Combine(DataDirectory, PidFileName);
-    public string LogFile => Path.Combine(DataDirectory, LogFileName);
-    public string SupervisorPidFile => Path.Combine(DataDirectory, "weave-supervisor.pid");
+    public string PeerNameFile => Path.Combine(DataDirectory, DataDirectoryLayout.PeerNameFileName);
+    public string PidFile => Path.Combine(DataDirectory, DataDirectoryLayout.PidFileName);
+    public string LogFile => Path.Combine(DataDirectory, DataDirectoryLayout.LogFileName);
+    public string SupervisorPidFile => Path.Combine(DataDirectory, DataDirectoryLayout.SupervisorPidFileName);
 
     /// <summary>The PID in the daemon's PID file (alive or not); null when there is none.</summary>
     public int? ReadPid()
@@ -29,10 +25,10 @@ public sealed record CliSettings(string DataDirectory, int GatewayPort, string? 
         }
     }
 
-    public string SocketPath => Grains.DataDirectoryLayout.SocketPath(DataDirectory);
+    public string SocketPath => DataDirectoryLayout.SocketPath(DataDirectory);
 
     public static string DefaultDataDirectory() =>
-        Environment.IsPrivilegedProcess ? "/var/lib/weave" : Path.Combine(Directory.GetCurrentDirectory(), "data");
+        DataDirectoryLayout.DefaultDataDirectory(Directory.GetCurrentDirectory());
 
     public static int ParsePort(string flag, string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535

@@ -134,23 +134,23 @@ public sealed class DaemonClient : IDisposable
         }
     }
 
-    public Task<IpamReply> Allocate(string ident, string? subnet, bool isContainer, CancellationToken cancellation = default) =>
+    public Task<DaemonReply> Allocate(string ident, string? subnet, bool isContainer, CancellationToken cancellation = default) =>
         Call(HttpMethod.Post, IpPath(ident, subnet) + Flags(("check-alive", isContainer)), cancellation, addressInBody: true);
 
-    public Task<IpamReply> Claim(string ident, string cidr, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default) =>
+    public Task<DaemonReply> Claim(string ident, string cidr, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default) =>
         Call(HttpMethod.Put, IpPath(ident, cidr) + Flags(("check-alive", isContainer), ("noErrorOnUnknown", noErrorOnUnknown)), cancellation);
 
-    public Task<IpamReply> Prime(CancellationToken cancellation = default) => Call(HttpMethod.Get, "ring", cancellation);
+    public Task<DaemonReply> Prime(CancellationToken cancellation = default) => Call(HttpMethod.Get, "ring", cancellation);
 
-    public Task<IpamReply> Free(string ident, string address)
+    public Task<DaemonReply> Free(string ident, string address)
     {
         var slash = address.IndexOf('/', StringComparison.Ordinal);
         return Call(HttpMethod.Delete, $"ip/{Escape(ident)}/{(slash < 0 ? address : address[..slash])}", CancellationToken.None);
     }
 
-    public Task<IpamReply> RemovePeer(string nameOrNickname) => Call(HttpMethod.Delete, $"peer/{Escape(nameOrNickname)}", CancellationToken.None);
+    public Task<DaemonReply> RemovePeer(string nameOrNickname) => Call(HttpMethod.Delete, $"peer/{Escape(nameOrNickname)}", CancellationToken.None);
 
-    public Task<IpamReply> Shutdown() => Call(HttpMethod.Delete, "peer", CancellationToken.None);
+    public Task<DaemonReply> Shutdown() => Call(HttpMethod.Delete, "peer", CancellationToken.None);
 
     public async Task<string[]> Lookup(string ident, string? subnet)
     {
@@ -159,12 +159,12 @@ public sealed class DaemonClient : IDisposable
         return (await reply.Content.ReadAsStringAsync()).Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
     }
 
-    public async Task<OwnedEntry[]> ListAll()
+    public async Task<OwnedAddresses[]> ListAll()
     {
         using var reply = await _http.GetAsync("ip");
         await EnsureServed(reply);
         var list = await reply.Content.ReadFromJsonAsync(CliJsonContext.Default.OwnedReport);
-        return [.. (list?.Owned ?? []).Select(o => new OwnedEntry(o.ContainerId, o.IsContainer, o.Addrs))];
+        return [.. (list?.Owned ?? []).Select(o => new OwnedAddresses(o.ContainerId, o.IsContainer, o.Addrs))];
     }
 
     /// <summary>The container named or identified by <paramref name="nameOrId"/>, as the daemon's Docker sees it; null when there is none.</summary>
@@ -218,19 +218,19 @@ public sealed class DaemonClient : IDisposable
         dockerEndpoint is null ? path : $"{path}?{ContainerApi.EndpointParameter}={Uri.EscapeDataString(dockerEndpoint)}";
 
     /// <summary>
-    /// One request whose answer is an <see cref="IpamReply"/>: 2xx is done, 409 <c>cancelled</c>
+    /// One request whose answer is an <see cref="DaemonReply"/>: 2xx is done, 409 <c>cancelled</c>
     /// (a wait the caller gave up on), anything else failed with the daemon's one-line reason.
     /// </summary>
-    private async Task<IpamReply> Call(HttpMethod method, string path, CancellationToken cancellation, bool addressInBody = false)
+    private async Task<DaemonReply> Call(HttpMethod method, string path, CancellationToken cancellation, bool addressInBody = false)
     {
         using var request = new HttpRequestMessage(method, path);
         using var reply = await _http.SendAsync(request, cancellation);
         var body = (await reply.Content.ReadAsStringAsync(cancellation)).Trim();
         if (reply.IsSuccessStatusCode)
-            return new IpamReply(IpamReplyKind.Ok, addressInBody && body.Length > 0 ? body : null, body.Length > 0 ? body + "\n" : null);
+            return new DaemonReply(DaemonReplyKind.Ok, addressInBody && body.Length > 0 ? body : null, body.Length > 0 ? body + "\n" : null);
         if (reply.StatusCode == HttpStatusCode.Conflict)
-            return new IpamReply(IpamReplyKind.Cancelled, Error: body);
-        return new IpamReply(IpamReplyKind.Failed, Error: body.Length > 0 ? body : $"the daemon answered {(int)reply.StatusCode}");
+            return new DaemonReply(DaemonReplyKind.Cancelled, Error: body);
+        return new DaemonReply(DaemonReplyKind.Failed, Error: body.Length > 0 ? body : $"the daemon answered {(int)reply.StatusCode}");
     }
 
     private static async Task EnsureServed(HttpResponseMessage reply)

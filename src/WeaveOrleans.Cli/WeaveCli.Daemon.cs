@@ -1,4 +1,6 @@
 using System.CommandLine;
+using WeaveOrleans.Contract;
+using WeaveOrleans.Contract.Text;
 using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Addresses;
 
@@ -13,22 +15,22 @@ public sealed partial class WeaveCli
     {
         var command = new Command("launch", "Start the weave daemon (weaver) in the background and wait until it answers; prints the peer name. Exits 0 if it already runs.");
         var peers = new Argument<string[]>("PEER") { Description = "Peers to connect to (host[:port])", Arity = ArgumentArity.ZeroOrMore };
-        var range = new Option<string?>("--ipalloc-range", "--iprange", "-iprange") { Description = $"IP range to allocate from (default {DefaultRange})" };
+        var range = new Option<string?>("--ipalloc-range", "--iprange", "-iprange") { Description = $"IP range to allocate from (default {DaemonDefaults.IpallocRange})" };
         var init = new Option<string?>("--ipalloc-init") { Description = "consensus[=N] | seed=NAME,... | observer" };
         var initPeerCount = new Option<string?>("--initpeercount", "-initpeercount") { Description = "Number of peers in the initial consensus" };
         var defaultSubnet = new Option<string?>("--ipalloc-default-subnet") { Description = "Subnet to allocate from when none is given" };
         var name = new Option<string?>("--name") { Description = "Peer name (aa:bb:cc:dd:ee:ff); kept in the data dir when not given" };
         var nickname = new Option<string?>("--nickname") { Description = "Peer nickname (default: host name)" };
         var password = new Option<string?>("--password") { Description = "Shared secret for peer connections" };
-        var port = new Option<string?>("--port") { Description = "Peer transport port (default 6783)" };
-        var httpAddr = new Option<string?>("--http-addr") { Description = "HTTP API, the only listener that changes state: IP:port and/or an absolute unix socket path, comma-separated (default 127.0.0.1:6784)" };
-        var statusAddr = new Option<string?>("--status-addr") { Description = "Read-only status, report and metrics listener, safe to expose (default 127.0.0.1:6782; 'off' for none)" };
+        var port = new Option<string?>("--port") { Description = $"Peer transport port (default {DaemonDefaults.PeerPort})" };
+        var httpAddr = new Option<string?>("--http-addr") { Description = $"HTTP API, the only listener that changes state: IP:port and/or an absolute unix socket path, comma-separated (default {DaemonDefaults.HttpAddr})" };
+        var statusAddr = new Option<string?>("--status-addr") { Description = $"Read-only status, report and metrics listener, safe to expose (default {DaemonDefaults.StatusAddr}; 'off' for none)" };
         var metricsAddr = new Option<string?>("--metrics-addr") { Description = "Listener serving GET /metrics alone (default off)" };
-        var dashboardAddr = new Option<string?>("--dashboard-addr") { Description = "Orleans dashboard and IPAM page (default 127.0.0.1:6785; 'off' for none); a non-loopback address needs --dashboard-password" };
+        var dashboardAddr = new Option<string?>("--dashboard-addr") { Description = $"Orleans dashboard and IPAM page (default {DaemonDefaults.DashboardAddr}; 'off' for none); a non-loopback address needs --dashboard-password" };
         var dashboardPassword = new Option<string?>("--dashboard-password") { Description = "Password for the dashboard (HTTP basic auth, user --dashboard-user, default admin)" };
         var dashboardUser = new Option<string?>("--dashboard-user") { Description = "User name for the dashboard (default admin)" };
         var allowedHosts = new Option<string?>("--allowed-hosts") { Description = "Host names the listeners answer to besides IP addresses and localhost, comma-separated" };
-        var siloPort = new Option<string?>("--silo-port") { Description = "Loopback Orleans silo port (default 11111)" };
+        var siloPort = new Option<string?>("--silo-port") { Description = $"Loopback Orleans silo port (default {DaemonDefaults.SiloPort})" };
         var config = new Option<string?>("--config") { Description = "Daemon JSON settings file" };
         var grace = new Option<string?>("--container-grace") { Description = "Seconds a dead container keeps its addresses (default 30)" };
         var tick = new Option<string?>("--tick-interval") { Description = "Seconds between allocator ticks (default 5)" };
@@ -59,7 +61,7 @@ public sealed partial class WeaveCli
             // The range must not collide with a route of this host: an error for the default, a warning for a given one.
             var rangeText = parsed.GetValue(range) ?? _env("WEAVE_IPALLOC_RANGE");
             var userRange = !string.IsNullOrWhiteSpace(rangeText);
-            if (!Cidr.TryParse(userRange ? rangeText : DefaultRange, out var cidr, out var rangeError))
+            if (!Cidr.TryParse(userRange ? rangeText : DaemonDefaults.IpallocRange, out var cidr, out var rangeError))
                 throw new CliException($"invalid --ipalloc-range \"{rangeText}\": {rangeError}", 2);
             if (HostRoutes.FindOverlap(cidr, HostRoutes.Read(), settings.Bridge) is { } route)
             {
@@ -258,8 +260,7 @@ public sealed partial class WeaveCli
 
     /// <summary>What makes up a peer's state in the data directory (its name, its allocations): what reset deletes.</summary>
     private static IEnumerable<string> StateFiles(CliSettings settings) =>
-        new[] { CliSettings.PeerNameFileName, "orleans-grains.db", "orleans-grains.db-wal", "orleans-grains.db-shm", "orleans-grains.db-journal", "allocators" }
-            .Select(name => Path.Combine(settings.DataDirectory, name));
+        DataDirectoryLayout.StateFileNames.Select(name => Path.Combine(settings.DataDirectory, name));
 
     /// <summary>The addresses on this host's bridge; null when there is no bridge.</summary>
     private static async Task<IReadOnlyList<Cidr>?> ExposedAddresses(Network.NetworkInspector inspector, CliSettings settings, CancellationToken cancellation)
@@ -283,7 +284,7 @@ public sealed partial class WeaveCli
             {
                 var reply = await client.RemovePeer(name);
                 if (reply.IsOk)
-                    _out.Write(reply.Text is { } t ? (t.EndsWith('\n') ? t : t + "\n") : $"0 IPs taken over from {name}\n");
+                    _out.Write(reply.Text is { } t ? (t.EndsWith('\n') ? t : t + "\n") : IpamText.TakenOver(0, name));
                 else
                 {
                     _err.WriteLine($"weave: rmpeer {name}: {reply.Error}");
@@ -311,20 +312,20 @@ public sealed partial class WeaveCli
     }
 
     /// <summary>Runs a call that may wait for consensus, cancelling it after the timeout and then reporting the daemon's status line.</summary>
-    private static async Task<IpamReply> Waiting(DaemonClient client, CliSettings settings, Func<CancellationToken, Task<IpamReply>> call, string what, CancellationToken cancellation)
+    private static async Task<DaemonReply> Waiting(DaemonClient client, CliSettings settings, Func<CancellationToken, Task<DaemonReply>> call, string what, CancellationToken cancellation)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         cts.CancelAfter(settings.Timeout);
-        IpamReply reply;
+        DaemonReply reply;
         try
         {
             reply = await call(cts.Token);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
         {
-            reply = new IpamReply(IpamReplyKind.Cancelled);
+            reply = new DaemonReply(DaemonReplyKind.Cancelled);
         }
-        if (reply.Kind == IpamReplyKind.Cancelled && !cancellation.IsCancellationRequested)
+        if (reply.Kind == DaemonReplyKind.Cancelled && !cancellation.IsCancellationRequested)
         {
             var status = await client.Status();
             throw new CliException($"timed out after {settings.Timeout.TotalSeconds:0} s waiting for {what}: {status.Line}");
@@ -342,8 +343,7 @@ public sealed partial class WeaveCli
         {
             var settings = Settings(parsed);
             var s = await WithDaemon(settings, c => c.Status(), cancellation);
-            foreach (var line in s.RangeReport)
-                _out.WriteLine(line);
+            _out.Write(IpamText.Body(s.RangeReport));
             return 0;
         });
         command.Subcommands.Add(ipam);

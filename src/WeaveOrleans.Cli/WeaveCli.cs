@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using WeaveOrleans.Contract;
 
 namespace WeaveOrleans.Cli;
 
@@ -10,7 +11,6 @@ namespace WeaveOrleans.Cli;
 /// </summary>
 public sealed partial class WeaveCli
 {
-    public const string DefaultRange = "10.32.0.0/12";
     public const string ExposeIdent = "weave:expose";
 
     private readonly TextWriter _out;
@@ -28,10 +28,10 @@ public sealed partial class WeaveCli
     public RootCommand Root { get; }
 
     // Options every command takes.
-    private readonly Option<string?> _dataDir = new("--data-dir") { Description = "Daemon data directory (default $WEAVE_DATA_DIR, else /var/lib/weave as root, else ./data)", Recursive = true };
-    private readonly Option<string?> _gatewayPort = new("--gateway-port") { Description = "Daemon's loopback Orleans gateway port (default $WEAVE_GATEWAY_PORT, else 30000)", Recursive = true };
+    private readonly Option<string?> _dataDir = new("--data-dir") { Description = $"Daemon data directory (default $WEAVE_DATA_DIR, else {DataDirectoryLayout.RootDataDirectory} as root, else ./{DataDirectoryLayout.UserDataDirectory})", Recursive = true };
+    private readonly Option<string?> _gatewayPort = new("--gateway-port") { Description = $"Daemon's loopback Orleans gateway port (default $WEAVE_GATEWAY_PORT, else {DaemonDefaults.GatewayPort})", Recursive = true };
     private readonly Option<string?> _dockerEndpoint = new("--docker-endpoint") { Description = "Docker API endpoint (default $DOCKER_HOST, else unix:///var/run/docker.sock; 'none': no Docker)", Recursive = true };
-    private readonly Option<string?> _bridge = new("--bridge") { Description = "Bridge to attach to (default $WEAVE_BRIDGE, else weave)", Recursive = true };
+    private readonly Option<string?> _bridge = new("--bridge") { Description = $"Bridge to attach to (default $WEAVE_BRIDGE, else {DaemonDefaults.Bridge})", Recursive = true };
     private readonly Option<string?> _timeout = new("--timeout") { Description = "Seconds to wait for an address, a ring or a consensus (default 30)", Recursive = true };
 
     public async Task<int> RunAsync(string[] args, CancellationToken cancellation = default)
@@ -127,11 +127,11 @@ public sealed partial class WeaveCli
         var dataDir = parsed.GetValue(_dataDir) ?? _env("WEAVE_DATA_DIR");
         dataDir = Path.GetFullPath(string.IsNullOrWhiteSpace(dataDir) ? CliSettings.DefaultDataDirectory() : dataDir);
         var portText = parsed.GetValue(_gatewayPort) ?? _env("WEAVE_GATEWAY_PORT");
-        var port = string.IsNullOrWhiteSpace(portText) ? CliSettings.DefaultGatewayPort : CliSettings.ParsePort("--gateway-port", portText);
+        var port = string.IsNullOrWhiteSpace(portText) ? DaemonDefaults.GatewayPort : CliSettings.ParsePort("--gateway-port", portText);
         var docker = parsed.GetValue(_dockerEndpoint) ?? _env("WEAVE_DOCKER_ENDPOINT");
         var bridge = parsed.GetValue(_bridge) ?? _env("WEAVE_BRIDGE");
         if (string.IsNullOrWhiteSpace(bridge))
-            bridge = Network.NetworkAttacher.DefaultBridge;
+            bridge = DaemonDefaults.Bridge;
         if (bridge.Length > 15 || !bridge.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
             throw new CliException($"invalid --bridge \"{bridge}\": expected an interface name of at most 15 letters, digits, '-', '_' or '.'", 2);
         var timeoutText = parsed.GetValue(_timeout);

@@ -78,7 +78,7 @@ public sealed class IpamDriver(IHostAllocatorAccessor allocator, DockerPluginOpt
 
         IpamReply reply;
         if (string.IsNullOrWhiteSpace(request.Address))
-            reply = await Grain.Allocate(ident, pool.AllocateIn.ToString(), isContainer: false, bounded.Token);
+            reply = await Grain.Allocate(ident, pool.AllocateIn, isContainer: false, bounded.Token);
         else
         {
             var address = ParseAddress(request.Address);
@@ -86,13 +86,13 @@ public sealed class IpamDriver(IHostAllocatorAccessor allocator, DockerPluginOpt
                 throw PluginError.Invalid(pool.Subnet.Range.Contains(address)
                     ? $"address {address} is the network or broadcast address of pool {pool.Subnet}"
                     : $"address {address} is outside pool {pool.Subnet}");
-            reply = await Grain.Claim(ident, pool.Subnet.WithAddress(address).ToString(), isContainer: false, noErrorOnUnknown: false, bounded.Token);
+            reply = await Grain.Claim(ident, pool.Subnet.WithAddress(address), isContainer: false, noErrorOnUnknown: false, bounded.Token);
         }
 
         if (reply.Kind == IpamReplyKind.Cancelled)
             throw PluginError.Unavailable(
                 $"no address in {pool.AllocateIn} within {options.AllocationTimeout.TotalSeconds:0} s: is there a ring yet, and free space (weave status ipam)?");
-        if (!reply.IsOk || !Cidr.TryParse(reply.Address, out var held, out _))
+        if (!reply.IsOk || reply.Address is not { } held)
             throw PluginError.Refused(OneLine(reply.Error ?? reply.Text ?? "IPAM refused"));
         // Allocated in the IP range, the address still belongs to the network's subnet.
         return new RequestAddressResponse(pool.Subnet.WithAddress(held.Address).ToString(), []);
@@ -107,14 +107,14 @@ public sealed class IpamDriver(IHostAllocatorAccessor allocator, DockerPluginOpt
         if (!pool.Subnet.Range.Contains(address))
             throw PluginError.Invalid($"address {address} is outside pool {pool.Subnet}");
         var holders = (await Grain.ListAll())
-            .Where(e => e.Addresses.Any(a => Cidr.TryParse(a, out var c, out _) && c.Address == address))
+            .Where(e => e.Addresses.Any(a => a.Address == address))
             .ToList();
         // Nothing holds it: released already (Docker may ask again after a restart).
         if (holders.Count == 0)
             return new EmptyResponse();
         var ours = holders.FirstOrDefault(h => DockerIdents.IsDocker(h.Ident))
             ?? throw PluginError.Refused($"address {address} is held by {holders[0].Ident}, not by Docker: it is left as it is");
-        var reply = await Grain.Free(ours.Ident, address.ToString());
+        var reply = await Grain.Free(ours.Ident, address);
         if (!reply.IsOk)
             throw PluginError.Refused(OneLine(reply.Error ?? reply.Text ?? "IPAM refused to free it"));
         return new EmptyResponse();

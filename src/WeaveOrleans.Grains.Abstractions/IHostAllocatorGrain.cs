@@ -1,32 +1,36 @@
+using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Ipam.Peers;
+
 namespace WeaveOrleans.Grains;
 
 /// <summary>
 /// One host's IPAM, keyed by the host's peer name. Every outside input reaches the engine through
 /// here: HTTP and CLI calls, Docker events and messages from other peers (RingGossip). Calls that
-/// change state return only once the change is durable.
+/// change state return only once the change is durable. Addresses, CIDRs and peer names arrive as the
+/// engine's own types (Orleans surrogates in <see cref="Serialization"/>): front ends parse them once.
 /// </summary>
 public interface IHostAllocatorGrain : IGrainWithStringKey
 {
-    /// <summary>An address in <paramref name="subnet"/> (CIDR text; null = default subnet). Waits for consensus or space; cancellable.</summary>
-    Task<IpamReply> Allocate(string ident, string? subnet, bool isContainer, CancellationToken cancellation = default);
+    /// <summary>An address in <paramref name="subnet"/> (null = default subnet). Waits for consensus or space; cancellable.</summary>
+    Task<IpamReply> Allocate(string ident, Cidr? subnet, bool isContainer, CancellationToken cancellation = default);
 
-    /// <summary>Records exactly <paramref name="address"/> ("a.b.c.d/len") for <paramref name="ident"/>.</summary>
-    Task<IpamReply> Claim(string ident, string address, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default);
+    /// <summary>Records exactly <paramref name="address"/> (an address and its subnet's prefix) for <paramref name="ident"/>.</summary>
+    Task<IpamReply> Claim(string ident, Cidr address, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default);
 
-    /// <summary>The ident's addresses ("a.b.c.d/len"), only those inside <paramref name="subnet"/> when given.</summary>
-    Task<string[]> Lookup(string ident, string? subnet);
+    /// <summary>The ident's addresses, only those inside <paramref name="subnet"/> when given.</summary>
+    Task<Cidr[]> Lookup(string ident, Cidr? subnet);
 
     /// <summary>Every ident with its addresses.</summary>
     Task<OwnedEntry[]> ListAll();
 
-    Task<IpamReply> Free(string ident, string address);
+    Task<IpamReply> Free(string ident, Address address);
 
     Task<IpamReply> Delete(string ident);
 
     /// <summary>Waits until the ring exists.</summary>
     Task<IpamReply> Prime(CancellationToken cancellation = default);
 
-    /// <summary>rmpeer: Text is "N IPs taken over from NAME\n".</summary>
+    /// <summary>rmpeer: Text is "N IPs taken over from NAME\n". A nickname is accepted too, so this stays text.</summary>
     Task<IpamReply> RemovePeer(string nameOrNickname);
 
     /// <summary>weave reset: hands every range to an heir and stops allocating.</summary>
@@ -47,9 +51,9 @@ public interface IHostAllocatorGrain : IGrainWithStringKey
     Task<int> PruneOwned(string[] running);
 
     /// <summary>A message from another peer (engine wire format).</summary>
-    Task Receive(string fromPeer, byte[] payload);
+    Task Receive(PeerName fromPeer, byte[] payload);
 
-    Task PeerConnected(string peer);
+    Task PeerConnected(PeerName peer);
 
-    Task PeerDisconnected(string peer);
+    Task PeerDisconnected(PeerName peer);
 }

@@ -1,10 +1,12 @@
+using WeaveOrleans.Ipam.Addresses;
+
 namespace WeaveOrleans.Grains;
 
 /// <summary>How a call ended, as plain values that cross the grain boundary.</summary>
 [GenerateSerializer, Immutable]
 public sealed record IpamReply(
     [property: Id(0)] IpamReplyKind Kind,
-    [property: Id(1)] string? Address = null,
+    [property: Id(1)] Cidr? Address = null,
     [property: Id(2)] string? Text = null,
     [property: Id(3)] string? Error = null)
 {
@@ -22,4 +24,4 @@ public enum IpamReplyKind
 public sealed record OwnedEntry(
     [property: Id(0)] string Ident,
     [property: Id(1)] bool IsContainer,
-    [property: Id(2)] string[] Addresses);
+    [property: Id(2)] Cidr[] Addresses);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using WeaveOrleans.Contract.Text;
 using WeaveOrleans.Driver;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
@@ -15,7 +16,7 @@ namespace WeaveOrleans.Grains;
 /// The Orleans shell around one host's <see cref="AllocatorDriver"/>, which holds the engine and does
 /// persist-then-send-then-answer. The grain adds what is Orleans' or the host's: the timers, the turn
 /// scheduling (every input runs inside one grain turn, so only one turn ever touches the driver), the
-/// peer messenger, logging, parsing the interface's strings and the status view. Reentrant, so an
+/// peer messenger, logging and the status view. Reentrant, so an
 /// allocation waiting for consensus or space does not hold up anything else; kept alive for the silo's
 /// lifetime because it also drives gossip and timers.
 /// </summary>
@@ -73,6 +74,9 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         var config = _options.ToAllocatorConfig();
 
         await RecordIdentityAsync();
+        // A data directory of a release before pools holds the default pool's state under the peer name alone.
+        if (_options.Pool.IsDefault && await StoreKeyMigration.MoveAsync(_store, AllocatorKey.Legacy(_options.PeerName), _key, cancellationToken))
+            LogStoreKeyMigrated(AllocatorKey.Legacy(_options.PeerName), _key);
 
         var outputs = new DriverOutputs(
             Send: (to, payload, kind) => _messenger.Send(to.ToString(), payload, kind),
@@ -111,7 +115,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         var now = _time.GetUtcNow();
         if (identity.PeerName is null)
             identity.FirstStarted = now;
-        identity.PeerName = _options.HostKey;
+        identity.PeerName = _options.PeerName.ToString();
         identity.Nickname = _options.Nickname;
         identity.Range = range;
         identity.LastStarted = now;
@@ -124,24 +128,11 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
 
     // ---- requests that wait for an answer ----
 
-    public Task<IpamReply> Allocate(string ident, string? subnet, bool isContainer, CancellationToken cancellation = default)
-    {
-        Cidr? cidr = null;
-        if (subnet is not null)
-        {
-            if (!Cidr.TryParse(subnet, out var parsed, out var error))
-                return Task.FromResult(Failed(error));
-            cidr = parsed;
-        }
-        return RunRequest(id => Engine.Allocate(id, ident, cidr, isContainer, Now), cancellation, afterExistingClaims: true);
-    }
+    public Task<IpamReply> Allocate(string ident, Cidr? subnet, bool isContainer, CancellationToken cancellation = default) =>
+        RunRequest(id => Engine.Allocate(id, ident, subnet, isContainer, Now), cancellation, afterExistingClaims: true);
 
-    public Task<IpamReply> Claim(string ident, string address, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default)
-    {
-        if (!Cidr.TryParse(address, out var cidr, out var error))
-            return Task.FromResult(Failed(error));
-        return RunRequest(id => Engine.Claim(id, ident, cidr, isContainer, noErrorOnUnknown, Now), cancellation, afterExistingClaims: true);
-    }
+    public Task<IpamReply> Claim(string ident, Cidr address, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default) =>
+        RunRequest(id => Engine.Claim(id, ident, address, isContainer, noErrorOnUnknown, Now), cancellation, afterExistingClaims: true);
 
     public Task<IpamReply> Prime(CancellationToken cancellation = default) =>
         RunRequest(id => Engine.Prime(id, Now), cancellation);
@@ -164,16 +155,9 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
 
     // ---- synchronous engine calls ----
 
-    public async Task<string[]> Lookup(string ident, string? subnet)
+    public async Task<Cidr[]> Lookup(string ident, Cidr? subnet)
     {
-        Cidr? within = null;
-        if (subnet is not null)
-        {
-            if (!Cidr.TryParse(subnet, out var parsed, out _))
-                return [];
-            within = parsed;
-        }
-        var found = Engine.Lookup(ident, within).Select(c => c.ToString()).ToArray();
+        var found = Engine.Lookup(ident, subnet).ToArray();
         await _driver.Released; // what is shown is durable
         return found;
     }
@@ -182,21 +166,14 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
     {
         var all = Engine.Owned
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => new OwnedEntry(kv.Key, kv.Value.IsContainer, [.. kv.Value.Cidrs.Select(c => c.ToString())]))
+            .Select(kv => new OwnedEntry(kv.Key, kv.Value.IsContainer, [.. kv.Value.Cidrs]))
             .ToArray();
         await _driver.Released;
         return all;
     }
 
-    public async Task<IpamReply> Free(string ident, string address)
-    {
-        Address addr;
-        if (Cidr.TryParse(address, out var cidr, out _))
-            addr = cidr.Address;
-        else if (!Address.TryParse(address, out addr, out var error))
-            return Failed(error);
-        return ToReply(await _driver.Command((e, id) => e.Free(id, ident, addr)));
-    }
+    public async Task<IpamReply> Free(string ident, Address address) =>
+        ToReply(await _driver.Command((e, id) => e.Free(id, ident, address)));
 
     public async Task<IpamReply> Delete(string ident) => ToReply(await _driver.Command((e, id) => e.Delete(id, ident)));
 
@@ -219,7 +196,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         var unreachableSize = unreachable.Aggregate(UInt128.Zero, (sum, s) => sum + s.Size);
         var percent = status.RangeNumIPs == UInt128.Zero ? 0 : (double)unreachableSize * 100.0 / (double)status.RangeNumIPs;
         return Task.FromResult(new IpamStatus(
-            _options.HostKey,
+            _options.PeerName.ToString(),
             _options.Nickname,
             ExistingClaimsStatus() ?? status.Line,
             status.Range.ToString(),
@@ -231,7 +208,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
                 e.Token.ToString(), e.Size.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 e.Peer.ToString(), e.Nickname, e.IsReachable, e.Version,
                 Engine.Ring[i].Free.ToString(System.Globalization.CultureInfo.InvariantCulture)))],
-            [.. Engine.RangeReport()],
+            [.. status.Shares.Select(s => IpamText.ShareLine(s.Peer.ToString(), s.Nickname, s.Size, status.RangeNumIPs, s.IsSelf, s.IsReachable, status.ActiveIPs))],
             [.. status.PendingClaims],
             [.. status.PendingAllocates],
             status.LastMergeError,
@@ -281,28 +258,22 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
 
     // ---- peers ----
 
-    public Task Receive(string fromPeer, byte[] payload)
+    public Task Receive(PeerName fromPeer, byte[] payload)
     {
-        if (_driver.Stopped)
-            return Task.CompletedTask;
-        if (!PeerName.TryParse(fromPeer, out var from, out var error))
-            LogBadPeer(error);
-        else if (!_driver.Receive(from, payload, Now, out var malformed))
-            LogBadMessage(fromPeer, malformed);
+        if (!_driver.Stopped && !_driver.Receive(fromPeer, payload, Now, out var malformed))
+            LogBadMessage(fromPeer.ToString(), malformed);
         return Task.CompletedTask;
     }
 
-    public Task PeerConnected(string peer)
+    public Task PeerConnected(PeerName peer)
     {
-        if (PeerName.TryParse(peer, out var name, out _))
-            _ = _driver.PeerConnected(name, Now);
+        _ = _driver.PeerConnected(peer, Now);
         return Task.CompletedTask;
     }
 
-    public Task PeerDisconnected(string peer)
+    public Task PeerDisconnected(PeerName peer)
     {
-        if (PeerName.TryParse(peer, out var name, out _))
-            _ = _driver.PeerDisconnected(name);
+        _ = _driver.PeerDisconnected(peer);
         return Task.CompletedTask;
     }
 
@@ -314,11 +285,9 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         _transfers.Observe(Engine.Ring, _time.GetUtcNow(), TransferKind, p => Engine.Nicknames.GetValueOrDefault(p));
     }
 
-    private static IpamReply Failed(string error) => new(IpamReplyKind.Failed, Error: error);
-
     private static IpamReply ToReply(Outcome outcome) => outcome switch
     {
-        Outcome.Ok ok => new IpamReply(IpamReplyKind.Ok, ok.Address?.ToString(), ok.Text),
+        Outcome.Ok ok => new IpamReply(IpamReplyKind.Ok, ok.Address, ok.Text),
         Outcome.Failed failed => new IpamReply(IpamReplyKind.Failed, Error: failed.Message),
         Outcome.Cancelled cancelled => new IpamReply(IpamReplyKind.Cancelled, Error: cancelled.Reason),
         _ => throw new InvalidOperationException($"unknown outcome {outcome}"),
@@ -342,14 +311,14 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
     [LoggerMessage(MsLogLevel.Information, "Host allocator {Peer} ({Nickname}) started: range {Range}, init {Init}, {Rows} persisted idents")]
     private partial void LogStarted(string peer, string nickname, string range, string init, int rows);
 
+    [LoggerMessage(MsLogLevel.Information, "Moved the stored allocator state from key {Legacy} to {Key} (the format with pools)")]
+    private partial void LogStoreKeyMigrated(string legacy, string key);
+
     [LoggerMessage(MsLogLevel.Warning, "Relaunched with --ipalloc-range {Range} (was {Previous}): the old allocations are discarded")]
     private partial void LogRangeChanged(string previous, string range);
 
     [LoggerMessage(MsLogLevel.Information, "Shut down: ranges handed to {Heir}; persisted state deleted")]
     private partial void LogShutdown(string heir);
-
-    [LoggerMessage(MsLogLevel.Warning, "Message from an invalid peer name: {Error}")]
-    private partial void LogBadPeer(string error);
 
     [LoggerMessage(MsLogLevel.Warning, "Dropped a malformed message from {Peer}: {Error}")]
     private partial void LogBadMessage(string peer, string error);

@@ -1,6 +1,7 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.Ipam.Pools;
 
 namespace WeaveOrleans.Grains;
 
@@ -53,8 +54,11 @@ public sealed record HostOptions
 
     public int ListenPort { get; init; } = 6783;
 
-    /// <summary>The grain key: the peer name as text.</summary>
-    public string HostKey => PeerName.ToString();
+    /// <summary>The address pool this host's allocator serves; one today.</summary>
+    public PoolId Pool { get; init; } = PoolId.Default;
+
+    /// <summary>The grain key and store key: <see cref="AllocatorKey"/> of the pool and the peer name.</summary>
+    public string HostKey => AllocatorKey.For(Pool, PeerName);
 
     /// <summary>The engine configuration; throws <see cref="IpamFormatException"/> or <see cref="ArgumentException"/> for bad input.</summary>
     public AllocatorConfig ToAllocatorConfig()

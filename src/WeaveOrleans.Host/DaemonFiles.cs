@@ -1,5 +1,5 @@
 using System.Globalization;
-using WeaveOrleans.Grains;
+using WeaveOrleans.Contract;
 using WeaveOrleans.Ipam.Peers;
 
 namespace WeaveOrleans.Host;

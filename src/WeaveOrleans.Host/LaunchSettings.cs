@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using WeaveOrleans.Contract;
 using WeaveOrleans.Host.Gossip;
 using WeaveOrleans.Host.Listeners;
 using WeaveOrleans.Ipam.Addresses;
@@ -25,15 +26,13 @@ public sealed record LaunchSettings(
     int SiloPort,
     int GatewayPort,
     string? DockerEndpoint = null,
-    string Bridge = "weave",
+    string Bridge = DaemonDefaults.Bridge,
     LogLevel LogLevel = LogLevel.Information)
 {
     /// <summary>Whether to follow Docker events at all (<c>--docker-endpoint none</c> turns it off).</summary>
     public bool Docker => !string.Equals(DockerEndpoint, "none", StringComparison.OrdinalIgnoreCase);
 
-    public const int DefaultPeerPort = 6783;
-
-    public string ClusterId => "weave-" + Host.PeerName.ToString().Replace(":", "", StringComparison.Ordinal);
+    public string ClusterId => OrleansCluster.ClusterId(Host.PeerName.ToString());
 
     public static string Normalize(string key) =>
         new([.. key.Where(char.IsLetterOrDigit).Select(char.ToLowerInvariant)]);
@@ -73,12 +72,12 @@ public sealed record LaunchSettings(
 
         string? Get(string key) => settings.TryGetValue(key, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
-        var range = Cidr.Parse("10.32.0.0/12");
+        var range = Cidr.Parse(DaemonDefaults.IpallocRange);
         if ((Get("ipallocrange") ?? Get("iprange")) is { } rangeText)
             range = ParseCidr("--ipalloc-range", rangeText);
         Cidr? defaultSubnet = Get("ipallocdefaultsubnet") is { } subnetText ? ParseCidr("--ipalloc-default-subnet", subnetText) : null;
 
-        var dataDir = Path.GetFullPath(Get("datadir") ?? (Environment.IsPrivilegedProcess ? "/var/lib/weave" : "data"), workingDirectory);
+        var dataDir = Path.GetFullPath(Get("datadir") ?? DataDirectoryLayout.DefaultDataDirectory(workingDirectory));
         var storage = (Get("storage") ?? "sqlite").ToLowerInvariant();
         if (storage is not ("sqlite" or "postgres"))
             throw new LaunchException($"invalid --storage \"{storage}\": expected sqlite or postgres");
@@ -115,7 +114,7 @@ public sealed record LaunchSettings(
             StorageConnection = connection,
             Password = Get("password"),
             ListenHost = listenHost,
-            ListenPort = Get("port") is { } port ? ParseInt("--port", port, 1, 65535) : DefaultPeerPort,
+            ListenPort = Get("port") is { } port ? ParseInt("--port", port, 1, 65535) : DaemonDefaults.PeerPort,
             PeerDiscovery = !Flag("--no-discovery", Get("nodiscovery")),
         };
         try
@@ -130,10 +129,10 @@ public sealed record LaunchSettings(
         return new LaunchSettings(
             host,
             ListenerPlan.Resolve(Get, dataDir),
-            Get("siloport") is { } silo ? ParseInt("--silo-port", silo, 1, 65535) : 11111,
-            Get("gatewayport") is { } gateway ? ParseInt("--gateway-port", gateway, 1, 65535) : 30000,
+            Get("siloport") is { } silo ? ParseInt("--silo-port", silo, 1, 65535) : DaemonDefaults.SiloPort,
+            Get("gatewayport") is { } gateway ? ParseInt("--gateway-port", gateway, 1, 65535) : DaemonDefaults.GatewayPort,
             Get("dockerendpoint"),
-            ParseBridge(Get("bridge") ?? "weave"),
+            ParseBridge(Get("bridge") ?? DaemonDefaults.Bridge),
             ParseLogLevel(Get("loglevel")));
     }
 
@@ -231,7 +230,7 @@ public sealed record LaunchSettings(
         if (!bracketed && !hasPort && t.Contains(':'))
             throw new LaunchException($"invalid peer \"{text}\": write IPv6 addresses as [addr]:port");
         if (!hasPort)
-            return $"{t}:{DefaultPeerPort}";
+            return $"{t}:{DaemonDefaults.PeerPort}";
         var port = t[(t.LastIndexOf(':') + 1)..];
         if (!int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p is < 1 or > 65535)
             throw new LaunchException($"invalid peer \"{text}\": bad port \"{port}\"");

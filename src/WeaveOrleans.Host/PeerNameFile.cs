@@ -9,7 +9,7 @@ namespace WeaveOrleans.Host;
 /// </summary>
 public static class PeerNameFile
 {
-    public const string FileName = "peername";
+    public const string FileName = Contract.DataDirectoryLayout.PeerNameFileName;
 
     public static PeerName LoadOrCreate(string dataDirectory)
     {

@@ -54,8 +54,6 @@ namespace WeaveOrleans.Host
     /// <summary>The per-host daemon: one single-silo Orleans cluster on loopback plus the peer transport and HTTP listeners.</summary>
     public static class Daemon
     {
-        public const string ServiceId = "weave-orleans";
-
         public static async Task RunAsync(LaunchSettings settings, CancellationToken cancellation = default)
         {
             var options = settings.Host;
@@ -95,7 +93,7 @@ namespace WeaveOrleans.Host
             {
                 // One silo per host, on loopback only, in a cluster of its own: the ring never crosses
                 // hosts through Orleans.
-                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, ServiceId, settings.ClusterId);
+                silo.UseLocalhostClustering(settings.SiloPort, settings.GatewayPort, null, Contract.OrleansCluster.ServiceId, settings.ClusterId);
                 silo.AddDashboard();
                 silo.AddWeaveHost(options, sp => new TcpPeerTransport(
                     options.PeerName,

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using WeaveOrleans.Contract;
 
 namespace WeaveOrleans.Host;
 
@@ -21,24 +22,24 @@ public sealed class WeaverCommandLine
     public Option<string?> Name { get; } = new("--name") { Description = "Peer name (aa:bb:cc:dd:ee:ff); generated and kept in the data dir when not given" };
     public Option<string?> Nickname { get; } = new("--nickname") { Description = "Peer nickname (default: host name)" };
     public Option<string?> Host { get; } = new("--host") { Description = "Address the peer transport listens on (default 0.0.0.0)" };
-    public Option<string?> Port { get; } = new("--port") { Description = "Port the peer transport listens on (default 6783)" };
-    public Option<string?> HttpAddr { get; } = new("--http-addr") { Description = "HTTP API, the only listener that changes state: IP:port and/or an absolute unix socket path, comma-separated (default 127.0.0.1:6784)" };
-    public Option<string?> StatusAddr { get; } = new("--status-addr") { Description = "Read-only status, report and metrics listener, safe to expose (default 127.0.0.1:6782; 'off' for none)" };
+    public Option<string?> Port { get; } = new("--port") { Description = $"Port the peer transport listens on (default {DaemonDefaults.PeerPort})" };
+    public Option<string?> HttpAddr { get; } = new("--http-addr") { Description = $"HTTP API, the only listener that changes state: IP:port and/or an absolute unix socket path, comma-separated (default {DaemonDefaults.HttpAddr})" };
+    public Option<string?> StatusAddr { get; } = new("--status-addr") { Description = $"Read-only status, report and metrics listener, safe to expose (default {DaemonDefaults.StatusAddr}; 'off' for none)" };
     public Option<string?> MetricsAddr { get; } = new("--metrics-addr") { Description = "Listener serving GET /metrics alone (default off)" };
-    public Option<string?> DashboardAddr { get; } = new("--dashboard-addr") { Description = "Orleans dashboard and IPAM page (default 127.0.0.1:6785; 'off' for none); a non-loopback address needs --dashboard-password" };
+    public Option<string?> DashboardAddr { get; } = new("--dashboard-addr") { Description = $"Orleans dashboard and IPAM page (default {DaemonDefaults.DashboardAddr}; 'off' for none); a non-loopback address needs --dashboard-password" };
     public Option<string?> DashboardUser { get; } = new("--dashboard-user") { Description = "User name for the dashboard's basic authentication (default admin)" };
     public Option<string?> DashboardPassword { get; } = new("--dashboard-password") { Description = "Password for the dashboard (HTTP basic auth on every route of it; or $WEAVE_DASHBOARD_PASSWORD)" };
     public Option<string?> AllowedHosts { get; } = new("--allowed-hosts") { Description = "Host names the listeners answer to besides IP addresses and localhost, comma-separated (against DNS rebinding)" };
-    public Option<string?> IpallocRange { get; } = new("--ipalloc-range", "--iprange") { Description = "IP range to allocate from, in CIDR form (default 10.32.0.0/12)" };
+    public Option<string?> IpallocRange { get; } = new("--ipalloc-range", "--iprange") { Description = $"IP range to allocate from, in CIDR form (default {DaemonDefaults.IpallocRange})" };
     public Option<string?> IpallocInit { get; } = new("--ipalloc-init") { Description = "consensus[=N] | seed=NAME,... | observer" };
     public Option<string?> InitPeerCount { get; } = new("--initpeercount", "-initpeercount") { Description = "Number of peers in the initial consensus" };
     public Option<string?> DefaultSubnet { get; } = new("--ipalloc-default-subnet") { Description = "Subnet to allocate from when none is given (default: the whole range)" };
     public Option<string?> Password { get; } = new("--password") { Description = "Shared secret for peer connections (or $WEAVE_PASSWORD)" };
-    public Option<string?> DataDir { get; } = new("--data-dir") { Description = "Where state is kept (default /var/lib/weave as root, else ./data)" };
+    public Option<string?> DataDir { get; } = new("--data-dir") { Description = $"Where state is kept (default {DataDirectoryLayout.RootDataDirectory} as root, else ./{DataDirectoryLayout.UserDataDirectory})" };
     public Option<string?> Storage { get; } = new("--storage") { Description = "sqlite | postgres (default sqlite)" };
     public Option<string?> StorageConnection { get; } = new("--storage-connection") { Description = "PostgreSQL connection string" };
-    public Option<string?> SiloPort { get; } = new("--silo-port") { Description = "Loopback Orleans silo port (default 11111)" };
-    public Option<string?> GatewayPort { get; } = new("--gateway-port") { Description = "Loopback Orleans gateway port (default 30000)" };
+    public Option<string?> SiloPort { get; } = new("--silo-port") { Description = $"Loopback Orleans silo port (default {DaemonDefaults.SiloPort})" };
+    public Option<string?> GatewayPort { get; } = new("--gateway-port") { Description = $"Loopback Orleans gateway port (default {DaemonDefaults.GatewayPort})" };
     public Option<string?> TickInterval { get; } = new("--tick-interval") { Description = "Seconds between allocator ticks (default 5)" };
     public Option<string?> GossipInterval { get; } = new("--gossip-interval") { Description = "Seconds between periodic gossip rounds (default 30)" };
     public Option<string?> ContainerGrace { get; } = new("--container-grace") { Description = "Seconds a dead container keeps its addresses (default 30)" };

@@ -57,7 +57,7 @@ internal static class RouterStatusText
 
     private static string Arrow(RouterConnection c) => c.Outbound ? "->" : "<-";
 
-    internal static string Name(RouterConnection c) => string.IsNullOrEmpty(c.Nickname) ? c.PeerName ?? "" : $"{c.PeerName}({c.Nickname})";
+    internal static string Name(RouterConnection c) => Contract.Text.IpamText.PeerLabel(c.PeerName ?? "", c.Nickname);
 
     /// <summary>The Info column of <c>/status/connections</c> (also the report's).</summary>
     internal static string Info(RouterConnection c, bool password) => c.State switch

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using WeaveOrleans.Contract.Text;
 using WeaveOrleans.Grains;
 
 namespace WeaveOrleans.HttpApi;
@@ -19,7 +20,7 @@ internal static class StatusText
         Line(text, "Version", $"{WeaveVersion.Current} (version check update disabled)");
         text.Append('\n');
         Line(text, "Service", "router");
-        Line(text, "Name", string.IsNullOrEmpty(status.Nickname) ? status.PeerName : $"{status.PeerName}({status.Nickname})");
+        Line(text, "Name", Name(status));
         Line(text, "Encryption", status.PeerSecurity);
         if (router is null)
             Line(text, "Connections", status.ConnectedPeers.Length.ToString(CultureInfo.InvariantCulture));
@@ -54,12 +55,10 @@ internal static class StatusText
     }
 
     /// <summary>The peer as Weave names it in status: <c>name(nickname)</c>.</summary>
-    public static string Name(IpamStatus status) =>
-        string.IsNullOrEmpty(status.Nickname) ? status.PeerName : $"{status.PeerName}({status.Nickname})";
+    public static string Name(IpamStatus status) => IpamText.PeerLabel(status.PeerName, status.Nickname);
 
     /// <summary><c>weave status ipam</c>: one line per peer; empty while there is no ring.</summary>
-    public static string RangeReport(IpamStatus status) =>
-        status.RangeReport.Length == 0 ? "" : string.Join('\n', status.RangeReport) + "\n";
+    public static string RangeReport(IpamStatus status) => IpamText.Body(status.RangeReport);
 
     private static void Line(StringBuilder text, string label, string value) =>
         text.Append(CultureInfo.InvariantCulture, $"{label,15}: {value}\n");

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using WeaveOrleans.Grains;
 using WeaveOrleans.HttpApi.Report;
 using WeaveOrleans.HttpApi.Templates;
+using WeaveOrleans.Ipam.Addresses;
 
 namespace WeaveOrleans.HttpApi;
 
@@ -109,8 +110,8 @@ public static class WeaveHttpApi
 
     private sealed class Handlers(IpamMetrics metrics)
     {
-        // The default subnet is launch configuration: read once it is known, then kept.
-        private volatile string? _defaultSubnet;
+        // The default subnet is launch configuration: read once it is known, then kept (boxed: a Cidr is too wide to be written atomically).
+        private volatile System.Runtime.CompilerServices.StrongBox<Cidr>? _defaultSubnet;
 
         public RequestDelegate AllocateInDefault => ctx => Run(ctx, async grain =>
         {
@@ -125,7 +126,7 @@ public static class WeaveHttpApi
             var isContainer = Flag(ctx, "check-alive");
             if (!RequestInput.TryParseSubnet(Route(ctx, "ip"), Route(ctx, "prefixlen"), out var subnet, out var error))
                 throw new BadInput(error);
-            await ReplyAllocation(ctx, await grain.Allocate(ident, subnet.ToString(), isContainer, ctx.RequestAborted));
+            await ReplyAllocation(ctx, await grain.Allocate(ident, subnet, isContainer, ctx.RequestAborted));
         });
 
         public RequestDelegate Claim => ctx => Run(ctx, async grain =>
@@ -135,14 +136,14 @@ public static class WeaveHttpApi
             var noErrorOnUnknown = Flag(ctx, "noErrorOnUnknown");
             if (!RequestInput.TryParseCidr(Route(ctx, "ip"), Route(ctx, "prefixlen"), out var cidr, out var error))
                 throw new BadInput($"Unable to claim: {error}");
-            var reply = await grain.Claim(ident, cidr.ToString(), isContainer, noErrorOnUnknown, ctx.RequestAborted);
+            var reply = await grain.Claim(ident, cidr, isContainer, noErrorOnUnknown, ctx.RequestAborted);
             await ReplyNoContent(ctx, reply, "Unable to claim: ");
         });
 
         public RequestDelegate ListAll => ctx => Run(ctx, async grain =>
         {
             var owned = await grain.ListAll();
-            var report = new OwnedReport([.. owned.Select(o => new OwnedReportEntry(o.Ident, o.Addresses, o.IsContainer))]);
+            var report = new OwnedReport([.. owned.Select(o => new OwnedReportEntry(o.Ident, [.. o.Addresses.Select(a => a.ToString())], o.IsContainer))]);
             await Json(ctx, report, ApiJsonContext.Default.OwnedReport);
         });
 
@@ -159,7 +160,7 @@ public static class WeaveHttpApi
             if (!RequestInput.TryParseCidr(Route(ctx, "ip"), Route(ctx, "prefixlen"), out var cidr, out var error))
                 throw new BadInput(error);
             // Host bits are ignored here: a lookup only filters by the block the CIDR names.
-            var subnet = $"{cidr.Network}/{cidr.PrefixLength}";
+            var subnet = new Cidr(cidr.Network, cidr.PrefixLength);
             await Text(ctx, StatusCodes.Status200OK, string.Join(' ', await grain.Lookup(ident, subnet)));
         });
 
@@ -168,7 +169,7 @@ public static class WeaveHttpApi
             var ident = Ident(ctx);
             if (!RequestInput.TryParseAddress(Route(ctx, "ip"), out var address, out var error))
                 throw new BadInput($"Unable to free: {error}");
-            await ReplyNoContent(ctx, await grain.Free(ident, address.ToString()), "Unable to free: ");
+            await ReplyNoContent(ctx, await grain.Free(ident, address), "Unable to free: ");
         });
 
         public RequestDelegate Delete => ctx => Run(ctx, async grain =>
@@ -179,7 +180,7 @@ public static class WeaveHttpApi
         });
 
         public RequestDelegate DefaultSubnet => ctx => Run(ctx, async grain =>
-            await Text(ctx, StatusCodes.Status200OK, await DefaultSubnetOf(grain) ?? ""));
+            await Text(ctx, StatusCodes.Status200OK, (await DefaultSubnetOf(grain))?.ToString() ?? ""));
 
         public RequestDelegate Tracker => ctx =>
         {
@@ -206,7 +207,7 @@ public static class WeaveHttpApi
                 throw new BadInput(problem.Replace("invalid id", "invalid peer name", StringComparison.Ordinal));
             var reply = await grain.RemovePeer(name!);
             if (reply.IsOk)
-                await Text(ctx, StatusCodes.Status200OK, reply.Text ?? $"0 IPs taken over from {name}\n");
+                await Text(ctx, StatusCodes.Status200OK, reply.Text ?? Contract.Text.IpamText.TakenOver(0, name!));
             else
                 await Refused(ctx, reply, "");
         });
@@ -342,14 +343,14 @@ public static class WeaveHttpApi
             await ctx.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), ctx.RequestAborted);
         });
 
-        private async Task<string?> DefaultSubnetOf(IHostAllocatorGrain grain)
+        private async Task<Cidr?> DefaultSubnetOf(IHostAllocatorGrain grain)
         {
             if (_defaultSubnet is { } known)
-                return known;
-            var subnet = (await grain.Status()).DefaultSubnet;
-            if (string.IsNullOrEmpty(subnet))
+                return known.Value;
+            // The status view carries it as text (it is also JSON); a peer that has none yet says "".
+            if (!Cidr.TryParse((await grain.Status()).DefaultSubnet, out var subnet, out _))
                 return null;
-            _defaultSubnet = subnet;
+            _defaultSubnet = new(subnet);
             return subnet;
         }
 
@@ -415,7 +416,7 @@ public static class WeaveHttpApi
         private static async Task ReplyAllocation(HttpContext ctx, IpamReply reply)
         {
             if (reply.IsOk)
-                await Text(ctx, StatusCodes.Status200OK, reply.Address ?? "");
+                await Text(ctx, StatusCodes.Status200OK, reply.Address?.ToString() ?? "");
             else
                 await Refused(ctx, reply, "");
         }

@@ -21,7 +21,7 @@ public sealed class ClaimTests
         await Poll.UntilAsync(async () => (await a.StatusAsync()).ConnectedPeers.Length == 0, "a sees b go");
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var reply = await a.Grain.Claim("c1", address, isContainer: true, noErrorOnUnknown: false, timeout.Token);
+        var reply = await a.Grain.Claim("c1", Ipam.Addresses.Cidr.Parse(address), isContainer: true, noErrorOnUnknown: false, timeout.Token);
         Assert.False(reply.IsOk);
         // Only the at-once path says "unreachable" (before, the claim was retried for five ticks first).
         Assert.Equal($"address {address} is owned by other peer {b.Name}(kb), which is unreachable", reply.Error);

@@ -5,7 +5,7 @@ public sealed class ConsensusTests
     private static async Task<string[]> AllAddressesAsync(params TestHost[] hosts)
     {
         var lists = await Task.WhenAll(hosts.Select(h => h.Grain.ListAll()));
-        return [.. lists.SelectMany(l => l).SelectMany(e => e.Addresses)];
+        return [.. lists.SelectMany(l => l).SelectMany(e => e.Addresses).Select(a => a.ToString())];
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public sealed class RecoveryTests
         var before = new Dictionary<string, string>();
         for (var i = 0; i < 3; i++)
             before[$"p-{i}"] = await host.AllocateAsync($"p-{i}");
-        var claimed = await host.Grain.Claim("p-claim", "10.62.0.200/24", true, false);
+        var claimed = await host.Grain.Claim("p-claim", Ipam.Addresses.Cidr.Parse("10.62.0.200/24"), true, false);
         Assert.True(claimed.IsOk, claimed.Error);
         await host.StopAsync();
 
@@ -67,8 +67,8 @@ public sealed class RecoveryTests
         var again = await net.StartAsync("pa", "10.62.0.0/24", "consensus=1");
         Assert.Equal("ready", (await again.StatusAsync()).Line);
         foreach (var (ident, address) in before)
-            Assert.Equal([address], await again.Grain.Lookup(ident, null));
-        Assert.Equal(["10.62.0.200/24"], await again.Grain.Lookup("p-claim", null));
+            Assert.Equal([address], (await again.Grain.Lookup(ident, null)).Select(c => c.ToString()));
+        Assert.Equal(["10.62.0.200/24"], (await again.Grain.Lookup("p-claim", null)).Select(c => c.ToString()));
         var fresh = await again.AllocateAsync("p-new");
         Assert.DoesNotContain(fresh, before.Values);
         Assert.Equal(5, (await again.StatusAsync()).ActiveIPs);

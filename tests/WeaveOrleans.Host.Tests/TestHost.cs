@@ -33,7 +33,7 @@ public sealed class TestHost : IAsyncDisposable
 
     public bool Stopped { get; private set; }
 
-    public IHostAllocatorGrain Grain => Cluster.Client.GetGrain<IHostAllocatorGrain>(Name.ToString());
+    public IHostAllocatorGrain Grain => Cluster.Client.GetGrain<IHostAllocatorGrain>(AllocatorKey.For(Ipam.Pools.PoolId.Default, Name));
 
     public static string AddressOf(string nick) => $"mem:{nick}";
 
@@ -69,9 +69,9 @@ public sealed class TestHost : IAsyncDisposable
     public async Task<string> AllocateAsync(string ident, string? subnet = null)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var reply = await Grain.Allocate(ident, subnet, isContainer: true, timeout.Token);
+        var reply = await Grain.Allocate(ident, subnet is null ? null : Cidr.Parse(subnet), isContainer: true, timeout.Token);
         Assert.True(reply.IsOk, $"{Nick}: allocate {ident}: {reply.Kind} {reply.Error}");
-        return reply.Address!;
+        return reply.Address!.Value.ToString();
     }
 
     public Task<IpamStatus> StatusAsync() => Grain.Status();

@@ -68,10 +68,10 @@ internal sealed class FakeHostAllocator(string universe = "10.0.0.0/8", string? 
         _ring.TrySetResult();
     }
 
-    public async Task<IpamReply> Allocate(string ident, string? subnet, bool isContainer, CancellationToken cancellation = default)
+    public async Task<IpamReply> Allocate(string ident, Cidr? subnet, bool isContainer, CancellationToken cancellation = default)
     {
-        LastAllocate = (ident, subnet, isContainer);
-        var cidr = subnet is null ? Cidr.ParseSubnet(DefaultSubnet) : Cidr.ParseSubnet(subnet);
+        LastAllocate = (ident, subnet?.ToString(), isContainer);
+        var cidr = subnet ?? Cidr.ParseSubnet(DefaultSubnet);
         if (!_universe.Range.Contains(cidr.Range))
             return new IpamReply(IpamReplyKind.Failed, Error: $"range {cidr} out of bounds: {_universe}");
         if (BlockAllocations)
@@ -121,12 +121,11 @@ internal sealed class FakeHostAllocator(string universe = "10.0.0.0/8", string? 
         }
     }
 
-    private static IpamReply Ok(Cidr cidr) => new(IpamReplyKind.Ok, Address: cidr.ToString());
+    private static IpamReply Ok(Cidr cidr) => new(IpamReplyKind.Ok, Address: cidr);
 
-    public Task<IpamReply> Claim(string ident, string address, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default)
+    public Task<IpamReply> Claim(string ident, Cidr cidr, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default)
     {
-        LastClaim = (ident, address, isContainer, noErrorOnUnknown);
-        var cidr = Cidr.Parse(address);
+        LastClaim = (ident, cidr.ToString(), isContainer, noErrorOnUnknown);
         lock (_lock)
         {
             var holder = _held.FirstOrDefault(h => h.Cidr.Address == cidr.Address);
@@ -135,31 +134,31 @@ internal sealed class FakeHostAllocator(string universe = "10.0.0.0/8", string? 
             if (holder.Ident is null)
                 _held.Add((ident, cidr, isContainer));
         }
-        return Task.FromResult(new IpamReply(IpamReplyKind.Ok, Address: cidr.ToString()));
+        return Task.FromResult(new IpamReply(IpamReplyKind.Ok, Address: cidr));
     }
 
-    public Task<string[]> Lookup(string ident, string? subnet)
+    public Task<Cidr[]> Lookup(string ident, Cidr? subnet)
     {
-        LastLookupSubnet = subnet;
-        var range = subnet is null ? (AddressRange?)null : Cidr.Parse(subnet).Range;
+        LastLookupSubnet = subnet?.ToString();
+        var range = subnet?.Range;
         lock (_lock)
             return Task.FromResult(_held
                 .Where(h => h.Ident == ident && (range is null || range.Value.Contains(h.Cidr.Address)))
-                .Select(h => h.Cidr.ToString()).ToArray());
+                .Select(h => h.Cidr).ToArray());
     }
 
     public Task<OwnedEntry[]> ListAll()
     {
         lock (_lock)
             return Task.FromResult(_held.GroupBy(h => h.Ident)
-                .Select(g => new OwnedEntry(g.Key, g.First().IsContainer, [.. g.Select(h => h.Cidr.ToString())]))
+                .Select(g => new OwnedEntry(g.Key, g.First().IsContainer, [.. g.Select(h => h.Cidr)]))
                 .ToArray());
     }
 
-    public Task<IpamReply> Free(string ident, string address)
+    public Task<IpamReply> Free(string ident, Address a)
     {
+        var address = a.ToString();
         LastFree = address;
-        var a = Address.Parse(address);
         lock (_lock)
         {
             if (_held.RemoveAll(h => h.Ident == ident && h.Cidr.Address == a) == 0)
@@ -264,11 +263,11 @@ internal sealed class FakeHostAllocator(string universe = "10.0.0.0/8", string? 
 
     public Task<int> PruneOwned(string[] running) => Task.FromResult(0);
 
-    public Task Receive(string fromPeer, byte[] payload) => Task.CompletedTask;
+    public Task Receive(Ipam.Peers.PeerName fromPeer, byte[] payload) => Task.CompletedTask;
 
-    public Task PeerConnected(string peer) => Task.CompletedTask;
+    public Task PeerConnected(Ipam.Peers.PeerName peer) => Task.CompletedTask;
 
-    public Task PeerDisconnected(string peer) => Task.CompletedTask;
+    public Task PeerDisconnected(Ipam.Peers.PeerName peer) => Task.CompletedTask;
 }
 
 /// <summary>Counts signals and lets a test await the n-th one (no sleeping).</summary>

@@ -4,6 +4,7 @@ using WeaveOrleans.Gossip;
 using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Encoding;
 using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.Ipam.Pools;
 
 namespace WeaveOrleans.Host.Gossip;
 
@@ -136,18 +137,37 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
                 foreach (var address in connected.PeerAddressesItKnows)
                     if (!IsOwnAddress(address))
                         _transport.ConnectLearned(address);
-                return Grain.PeerConnected(connected.Peer.ToString());
+                return Grain.PeerConnected(connected.Peer);
             case PeerDisconnected disconnected:
                 LogDisconnected(disconnected.Peer.ToString());
-                return Grain.PeerDisconnected(disconnected.Peer.ToString());
+                return Grain.PeerDisconnected(disconnected.Peer);
             case MessageReceived message:
                 _stats.Received(MessageCodec.KindOf(message.Payload.Span), message.Payload.Length);
-                return Grain.Receive(message.From.ToString(), message.Payload.ToArray());
+                if (PoolOf(message.Payload.Span) is { } pool && pool != _options.Pool)
+                {
+                    // A pool this host does not serve (a newer peer's); the default pool's allocator must not read it.
+                    LogOtherPool(message.From.ToString(), pool.ToString());
+                    return Task.CompletedTask;
+                }
+                return Grain.Receive(message.From, message.Payload.ToArray());
             case ConnectionRefused refused:
                 LogRefused(refused.Remote, refused.Reason);
                 return Task.CompletedTask;
             default:
                 return Task.CompletedTask;
+        }
+    }
+
+    /// <summary>The pool named in a message's header; null when the header is malformed (the allocator reports that).</summary>
+    private static PoolId? PoolOf(ReadOnlySpan<byte> payload)
+    {
+        try
+        {
+            return MessageCodec.PoolOf(payload);
+        }
+        catch (InvalidDataException)
+        {
+            return null;
         }
     }
 
@@ -163,6 +183,9 @@ public sealed partial class RingGossip : IPeerMessenger, ILifecycleParticipant<I
 
     [LoggerMessage(LogLevel.Information, "Connected to peer {Peer} at {Address}")]
     private partial void LogConnected(string peer, string address);
+
+    [LoggerMessage(LogLevel.Debug, "Dropped a message from {Peer} for pool {Pool}, which this host does not serve")]
+    private partial void LogOtherPool(string peer, string pool);
 
     [LoggerMessage(LogLevel.Information, "Disconnected from peer {Peer}")]
     private partial void LogDisconnected(string peer);

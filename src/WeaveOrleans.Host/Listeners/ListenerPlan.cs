@@ -1,4 +1,4 @@
-using WeaveOrleans.Grains;
+using WeaveOrleans.Contract;
 
 namespace WeaveOrleans.Host.Listeners;
 
@@ -9,10 +9,6 @@ namespace WeaveOrleans.Host.Listeners;
 /// </summary>
 public sealed record ListenerPlan(IReadOnlyList<Listener> Listeners, DashboardCredentials? Dashboard, IReadOnlyList<string> AllowedHosts)
 {
-    public const string DefaultHttpAddr = "127.0.0.1:6784";
-    public const string DefaultStatusAddr = "127.0.0.1:6782";
-    public const string DefaultDashboardAddr = "127.0.0.1:6785";
-
     /// <summary>The first TCP endpoint of the HTTP API, if it has one.</summary>
     public System.Net.IPEndPoint? HttpEndPoint =>
         Listeners.FirstOrDefault(l => l.Kinds.HasFlag(ListenerKind.Api) && !l.Address.IsSocket)?.Address.EndPoint;
@@ -29,7 +25,7 @@ public sealed record ListenerPlan(IReadOnlyList<Listener> Listeners, DashboardCr
     public static ListenerPlan Resolve(Func<string, string?> get, string dataDirectory)
     {
         var wanted = new List<(ListenAddress Address, ListenerKind Kind)>();
-        foreach (var text in List(get("httpaddr") ?? DefaultHttpAddr))
+        foreach (var text in List(get("httpaddr") ?? DaemonDefaults.HttpAddr))
             wanted.Add((ListenAddress.Parse("--http-addr", text, allowSocket: true), ListenerKind.Api));
         if (wanted.Count == 0)
             throw new LaunchException("--http-addr needs at least one address: the HTTP API is how containers get addresses");
@@ -38,9 +34,9 @@ public sealed record ListenerPlan(IReadOnlyList<Listener> Listeners, DashboardCr
         if (System.Text.Encoding.UTF8.GetByteCount(control) > ListenAddress.MaxSocketPathBytes)
             throw new LaunchException($"the data directory's control socket {control} is longer than a unix socket path may be ({ListenAddress.MaxSocketPathBytes} bytes): choose a shorter --data-dir");
         wanted.Add((ListenAddress.Parse("--data-dir", control, allowSocket: true), ListenerKind.Api));
-        Optional("--status-addr", get("statusaddr") ?? DefaultStatusAddr, ListenerKind.Status);
+        Optional("--status-addr", get("statusaddr") ?? DaemonDefaults.StatusAddr, ListenerKind.Status);
         Optional("--metrics-addr", get("metricsaddr"), ListenerKind.Metrics);
-        Optional("--dashboard-addr", get("dashboardaddr") ?? DefaultDashboardAddr, ListenerKind.Dashboard);
+        Optional("--dashboard-addr", get("dashboardaddr") ?? DaemonDefaults.DashboardAddr, ListenerKind.Dashboard);
         if (get("pluginsocket") is { } pluginSocket && !IsOff(pluginSocket))
         {
             if (!pluginSocket.StartsWith('/'))

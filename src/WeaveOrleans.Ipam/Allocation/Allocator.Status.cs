@@ -1,4 +1,3 @@
-using System.Globalization;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Consensus;
 
@@ -68,21 +67,5 @@ public sealed partial class Allocator
             counts[subnet] = counts.GetValueOrDefault(subnet) + 1;
         }
         return [.. counts.OrderBy(kv => kv.Key.Network).ThenBy(kv => kv.Key.PrefixLength).Select(kv => new SubnetUse(kv.Key, kv.Value))];
-    }
-
-    /// <summary>
-    /// <c>weave status ipam</c>: a line per peer with its share of the range, this peer first with its
-    /// active count, unreachable peers marked. Empty while there is no ring.
-    /// </summary>
-    public IReadOnlyList<string> RangeReport()
-    {
-        var status = Status();
-        return [.. status.Shares.Select(share =>
-        {
-            var label = share.Nickname is null ? share.Peer.ToString() : $"{share.Peer}({share.Nickname})";
-            var percent = (double)share.Size * 100.0 / (double)status.RangeNumIPs;
-            var tail = share.IsSelf ? $"({status.ActiveIPs} active)" : share.IsReachable ? "" : "- unreachable!";
-            return string.Create(CultureInfo.InvariantCulture, $"{label,-37} {share.Size,8} IPs ({percent:00.0}% of total) {tail}").TrimEnd();
-        })];
     }
 }

@@ -1,16 +1,23 @@
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Consensus;
+using WeaveOrleans.Ipam.Pools;
 using WeaveOrleans.Ipam.Rings;
 
 namespace WeaveOrleans.Ipam.Encoding;
 
 /// <summary>
 /// The byte form of a <see cref="PeerMessage"/> on the wire between hosts. The header carries a format
-/// version so that a peer meeting a newer release can say which format it speaks instead of misreading it.
+/// version so that a peer meeting a newer release can say which format it speaks instead of misreading it,
+/// and the pool the message is for: version 2 is the default pool's (the pool is implied, so these bytes
+/// are what every earlier release sends and reads), version 3 names its pool after the kind byte.
 /// </summary>
 public static class MessageCodec
 {
+    /// <summary>The version written for the default pool: unchanged, so peers of earlier releases still read it.</summary>
     public const byte FormatVersion = 2;
+
+    /// <summary>The version that names a pool other than the default in the header.</summary>
+    public const byte PoolFormatVersion = 3;
 
     /// <summary>The longest nickname, in UTF-8 bytes, that gossip carries.</summary>
     public const int MaxNicknameBytes = NicknameCodec.MaxBytes;
@@ -41,45 +48,78 @@ public static class MessageCodec
             _ => "malformed",
         };
 
-    public static byte[] Encode(PeerMessage message)
+    /// <summary>A message of the default pool.</summary>
+    public static byte[] Encode(PeerMessage message) => Encode(message, PoolId.Default);
+
+    public static byte[] Encode(PeerMessage message, PoolId pool)
     {
         var w = new WireWriter();
-        w.Header(Magic, FormatVersion);
+        w.Header(Magic, pool.IsDefault ? FormatVersion : PoolFormatVersion);
+        var kind = message switch
+        {
+            Gossip gossip => gossip.Ring is { IsDelta: true } ? Kind.GossipDelta : Kind.Gossip,
+            SpaceRequest => Kind.SpaceRequest,
+            SpaceRequestDenied => Kind.SpaceRequestDenied,
+            _ => throw new ArgumentException($"no encoding for {message.GetType().Name}", nameof(message)),
+        };
+        w.Byte((byte)kind);
+        if (!pool.IsDefault)
+            w.Text(pool.Name, PoolId.MaxLength);
         switch (message)
         {
             case Gossip gossip:
-                w.Byte((byte)(gossip.Ring is { IsDelta: true } ? Kind.GossipDelta : Kind.Gossip));
                 WriteGossip(w, gossip);
                 break;
             case SpaceRequest request:
-                w.Byte((byte)Kind.SpaceRequest);
                 w.Range(request.Range);
                 break;
             case SpaceRequestDenied denied:
-                w.Byte((byte)Kind.SpaceRequestDenied);
                 w.Range(denied.Range);
                 break;
-            default:
-                throw new ArgumentException($"no encoding for {message.GetType().Name}", nameof(message));
         }
         return w.ToArray();
     }
 
-    /// <summary>Decodes bytes from a peer; anything malformed is an <see cref="InvalidDataException"/>, never a crash.</summary>
-    public static PeerMessage Decode(ReadOnlySpan<byte> bytes)
+    /// <summary>Decodes bytes from a peer, whatever its pool; anything malformed is an <see cref="InvalidDataException"/>, never a crash.</summary>
+    public static PeerMessage Decode(ReadOnlySpan<byte> bytes) => DecodeWithPool(bytes).Message;
+
+    public static (PoolId Pool, PeerMessage Message) DecodeWithPool(ReadOnlySpan<byte> bytes)
     {
         var r = new WireReader(bytes, "message");
-        r.Header(Magic, FormatVersion);
-        PeerMessage message = r.Byte() switch
+        var kind = ReadHeader(ref r, out var pool);
+        PeerMessage message = kind switch
         {
             (byte)Kind.Gossip => ReadGossip(ref r, delta: false),
             (byte)Kind.GossipDelta => ReadGossip(ref r, delta: true),
             (byte)Kind.SpaceRequest => new SpaceRequest(r.Range()),
             (byte)Kind.SpaceRequestDenied => new SpaceRequestDenied(r.Range()),
-            var kind => throw r.Invalid($"unknown message type {kind}"),
+            _ => throw r.Invalid($"unknown message type {kind}"),
         };
         r.End();
-        return message;
+        return (pool, message);
+    }
+
+    /// <summary>The pool an encoded message is for, read from its header alone (to route it); an <see cref="InvalidDataException"/> when the header is malformed.</summary>
+    public static PoolId PoolOf(ReadOnlySpan<byte> bytes)
+    {
+        var r = new WireReader(bytes, "message");
+        ReadHeader(ref r, out var pool);
+        return pool;
+    }
+
+    private static byte ReadHeader(ref WireReader r, out PoolId pool)
+    {
+        var version = r.Header(Magic, FormatVersion, PoolFormatVersion);
+        var kind = r.Byte();
+        pool = PoolId.Default;
+        // A version-3 header always names a pool other than the default, so every message has one form.
+        if (version != PoolFormatVersion)
+            return kind;
+        if (!PoolId.TryParse(r.Text(PoolId.MaxLength), out pool, out var error))
+            throw r.Invalid(error);
+        if (pool.IsDefault)
+            throw r.Invalid("a version 3 header naming the default pool");
+        return kind;
     }
 
     private static void WriteGossip(WireWriter w, Gossip gossip)

@@ -30,6 +30,19 @@ internal ref partial struct WireReader
     };
 
     /// <summary>Checks magic and format version; a mismatch names both versions so a host can log which format a peer speaks.</summary>
+    /// <summary>Reads a header whose version may be any from <paramref name="oldest"/> to <paramref name="newest"/>; returns it.</summary>
+    public byte Header(byte magic, byte oldest, byte newest)
+    {
+        if (Byte() != magic)
+            throw new InvalidDataException($"not an encoded {_what}");
+        var version = Byte();
+        if (version > newest)
+            throw new InvalidDataException($"{_what} format version {version} is newer than this build, which reads versions {oldest} to {newest}");
+        if (version < oldest)
+            throw new InvalidDataException($"{_what} format version {version} is not supported (this build reads versions {oldest} to {newest})");
+        return version;
+    }
+
     public void Header(byte magic, byte supportedVersion)
     {
         if (Byte() != magic)

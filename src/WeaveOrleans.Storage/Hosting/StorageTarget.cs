@@ -35,7 +35,7 @@ internal sealed class StorageTarget
         {
             case StorageOptions.Sqlite:
                 ArgumentException.ThrowIfNullOrEmpty(options.DataDirectory, nameof(options.DataDirectory));
-                var grainFile = Path.Combine(options.DataDirectory, "orleans-grains.db");
+                var grainFile = Path.Combine(options.DataDirectory, Contract.DataDirectoryLayout.GrainStorageFileName);
                 return new StorageTarget(options, SqliteInvariant, new SqliteConnectionStringBuilder { DataSource = grainFile }.ToString());
             case StorageOptions.Postgres:
                 if (string.IsNullOrWhiteSpace(options.PostgresConnectionString))
@@ -56,7 +56,7 @@ internal sealed class StorageTarget
     public IAllocatorStore CreateAllocatorStore()
     {
         IAllocatorStore raw = Invariant == SqliteInvariant
-            ? new SqliteAllocatorStore(Path.Combine(options.DataDirectory, "allocators"))
+            ? new SqliteAllocatorStore(Path.Combine(options.DataDirectory, Contract.DataDirectoryLayout.AllocatorStoreDirectoryName))
             : new PostgresAllocatorStore(GrainConnectionString);
         return options.GroupCommit ? new GroupCommitStore(raw) : raw;
     }

@@ -41,17 +41,17 @@ public sealed class FakeAllocator : IHostAllocatorGrain, IHostAllocatorAccessor
         return Fail ? Task.FromException(new InvalidOperationException("fake grain failure")) : Task.CompletedTask;
     }
 
-    public Task<IpamReply> Allocate(string ident, string? subnet, bool isContainer, CancellationToken cancellation = default) => throw new NotSupportedException();
-    public Task<IpamReply> Claim(string ident, string address, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default) => throw new NotSupportedException();
-    public Task<string[]> Lookup(string ident, string? subnet) => throw new NotSupportedException();
+    public Task<IpamReply> Allocate(string ident, Ipam.Addresses.Cidr? subnet, bool isContainer, CancellationToken cancellation = default) => throw new NotSupportedException();
+    public Task<IpamReply> Claim(string ident, Ipam.Addresses.Cidr address, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default) => throw new NotSupportedException();
+    public Task<Ipam.Addresses.Cidr[]> Lookup(string ident, Ipam.Addresses.Cidr? subnet) => throw new NotSupportedException();
     public Task<OwnedEntry[]> ListAll() => throw new NotSupportedException();
-    public Task<IpamReply> Free(string ident, string address) => throw new NotSupportedException();
+    public Task<IpamReply> Free(string ident, Ipam.Addresses.Address address) => throw new NotSupportedException();
     public Task<IpamReply> Delete(string ident) => throw new NotSupportedException();
     public Task<IpamReply> Prime(CancellationToken cancellation = default) => throw new NotSupportedException();
     public Task<IpamReply> RemovePeer(string nameOrNickname) => throw new NotSupportedException();
     public Task<IpamReply> Shutdown() => throw new NotSupportedException();
     public Task<IpamStatus> Status() => throw new NotSupportedException();
-    public Task Receive(string fromPeer, byte[] payload) => throw new NotSupportedException();
-    public Task PeerConnected(string peer) => throw new NotSupportedException();
-    public Task PeerDisconnected(string peer) => throw new NotSupportedException();
+    public Task Receive(Ipam.Peers.PeerName fromPeer, byte[] payload) => throw new NotSupportedException();
+    public Task PeerConnected(Ipam.Peers.PeerName peer) => throw new NotSupportedException();
+    public Task PeerDisconnected(Ipam.Peers.PeerName peer) => throw new NotSupportedException();
 }

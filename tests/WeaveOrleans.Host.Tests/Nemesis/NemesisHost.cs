@@ -19,7 +19,7 @@ internal sealed class NemesisHost : IDisposable
             PeerPort = peerPort,
         };
         Daemon.Peers.AddRange(peers);
-        var socket = Grains.DataDirectoryLayout.SocketPath(Daemon.DataDir);
+        var socket = Contract.DataDirectoryLayout.SocketPath(Daemon.DataDir);
         Client = SocketHttp.For(socket, TimeSpan.FromSeconds(6));
         Admin = SocketHttp.For(socket, TimeSpan.FromSeconds(15));
     }

@@ -27,7 +27,7 @@ public class ConsensusTests
         Assert.Null(net.Answer(p, request));
         Assert.Equal("waiting for IP(s) to become available", p.Allocator.StatusLine());
         Assert.Equal(new ConsensusStatus(true, 1, 2), p.Allocator.Status().Paxos);
-        Assert.Empty(p.Allocator.RangeReport());
+        Assert.Empty(p.Allocator.Status().Shares);
     }
 
     [Fact]

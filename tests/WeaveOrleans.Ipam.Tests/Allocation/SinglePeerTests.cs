@@ -1,5 +1,6 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Peers;
 using WeaveOrleans.Simulation;
 
 namespace WeaveOrleans.Ipam.Tests.Allocation;
@@ -174,6 +175,7 @@ public class SinglePeerTests
         Assert.Equal("ready", status.Line);
         Assert.Equal(1, status.ActiveIPs);
         Assert.Equal((UInt128)64, status.RangeNumIPs);
-        Assert.Equal(["01:00:00:02:00:00(nick-01)".PadRight(37) + "       64 IPs (100.0% of total) (1 active)"], _p.Allocator.RangeReport());
+        var share = Assert.Single(status.Shares);
+        Assert.Equal((PeerName.Parse("01:00:00:02:00:00"), "nick-01", (UInt128)64, true), (share.Peer, share.Nickname, share.Size, share.IsSelf));
     }
 }

@@ -96,9 +96,9 @@ public class MessageCodecTests
     public void A_newer_format_version_is_refused_with_a_message_naming_it()
     {
         byte[] bytes = [.. MessageCodec.Encode(new SpaceRequest(Slash30))];
-        bytes[1] = MessageCodec.FormatVersion + 1;
+        bytes[1] = MessageCodec.PoolFormatVersion + 1;
         var error = Assert.Throws<InvalidDataException>(() => MessageCodec.Decode(bytes));
-        Assert.Contains($"format version {MessageCodec.FormatVersion + 1}", error.Message);
+        Assert.Contains($"format version {MessageCodec.PoolFormatVersion + 1}", error.Message);
         Assert.Contains("newer", error.Message);
     }
 
