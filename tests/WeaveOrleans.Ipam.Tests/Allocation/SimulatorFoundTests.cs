@@ -73,6 +73,23 @@ public class SimulatorFoundTests
     }
 
     [Fact]
+    public void Removing_a_dead_remover_passes_what_it_had_removed_to_the_new_remover_at_the_next_tick()
+    {
+        // Seed 33570: the refused peer's ranges are not lost once the operator removes the dead
+        // remover; rmpeer of the refused peer is then allowed, and without it the next tick takes them.
+        var (net, p) = Seeded(109, count: 4);
+        net.Crash(p[3]);
+        net.Crash(p[2]);
+        var hearsay = new Gossip(ImmutableDictionary<PeerName, string>.Empty, null, null,
+            ImmutableDictionary<PeerName, PeerName>.Empty.Add(p[3].Name, p[2].Name));
+        net.Do(p[1], a => { a.Receive(p[0].Name, hearsay, net.Now); return 0; });
+        Assert.IsType<Outcome.Ok>(net.Run(p[1], (a, id) => a.RemovePeer(id, p[2].Nickname, net.Now)));
+        Assert.Contains(p[3].Name, p[1].Allocator.Ring.Peers());
+        net.Tick();
+        Assert.DoesNotContain(p[3].Name, p[1].Allocator.Ring.Peers());
+    }
+
+    [Fact]
     public void A_removed_peer_that_resets_hands_nothing_over()
     {
         var (net, p) = Seeded(105);
