@@ -55,14 +55,14 @@ public sealed record AddressSpec(AddressKind Kind, string? Cidr)
         return true;
     }
 
-    /// <summary>Parses every argument; none means the default subnet. Throws <see cref="CliException"/> (exit 2) for a bad one.</summary>
+    /// <summary>Parses every argument; none means the default subnet. Throws <see cref="CliException"/> (exit 1, as Weave's script) for a bad one.</summary>
     public static IReadOnlyList<AddressSpec> ParseAll(IEnumerable<string> texts)
     {
         var specs = new List<AddressSpec>();
         foreach (var text in texts)
         {
             if (!TryParse(text, out var spec, out var error))
-                throw new CliException($"invalid address argument \"{text}\": {error}", 2);
+                throw new CliException($"invalid address argument \"{text}\": {error}");
             specs.Add(spec);
         }
         if (specs.Count == 0)

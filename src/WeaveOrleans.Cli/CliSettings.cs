@@ -33,14 +33,14 @@ public sealed record CliSettings(string DataDirectory, int GatewayPort, string? 
     public static int ParsePort(string flag, string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535
             ? port
-            : throw new CliException($"invalid {flag} \"{text}\": expected a port number from 1 to 65535", 2);
+            : throw new CliException($"invalid {flag} \"{text}\": expected a port number from 1 to 65535");
 
     public static TimeSpan ParseSeconds(string flag, string text)
     {
         var trimmed = text.EndsWith('s') ? text[..^1] : text;
         return double.TryParse(trimmed, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var s) && s > 0 && s < 86_400
             ? TimeSpan.FromSeconds(s)
-            : throw new CliException($"invalid {flag} \"{text}\": expected a number of seconds", 2);
+            : throw new CliException($"invalid {flag} \"{text}\": expected a number of seconds");
     }
 
     /// <summary>The peer name the daemon keeps in the data directory; null when there is none (yet).</summary>

@@ -14,7 +14,7 @@ public static class DockerPluginSocket
     public static string? Choose(string? given, bool noPlugin, string? noPluginEnvironment, bool privileged)
     {
         if (!string.IsNullOrWhiteSpace(given))
-            return noPlugin ? throw new CliException("--no-plugin and --plugin-socket contradict each other: give one", 2) : given;
+            return noPlugin ? throw new CliException("--no-plugin and --plugin-socket contradict each other: give one") : given;
         if (noPlugin || IsSet(noPluginEnvironment) || !privileged)
             return null;
         return DefaultPath;

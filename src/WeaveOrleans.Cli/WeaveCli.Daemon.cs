@@ -55,14 +55,14 @@ public sealed partial class WeaveCli
             var settings = Settings(parsed);
             var peerArgs = parsed.GetValue(peers) ?? [];
             if (peerArgs.FirstOrDefault(p => p.StartsWith('-')) is { } unknown)
-                throw new CliException($"unrecognized option \"{unknown}\" (see weave launch --help)", 2);
+                throw new CliException($"unrecognized option \"{unknown}\" (see weave launch --help)");
             var plugin = DockerPluginSocket.Choose(parsed.GetValue(pluginSocket), parsed.GetValue(noPlugin), _env("WEAVE_NO_PLUGIN"), Environment.IsPrivilegedProcess);
 
             // The range must not collide with a route of this host: an error for the default, a warning for a given one.
             var rangeText = parsed.GetValue(range) ?? _env("WEAVE_IPALLOC_RANGE");
             var userRange = !string.IsNullOrWhiteSpace(rangeText);
             if (!Cidr.TryParse(userRange ? rangeText : DaemonDefaults.IpallocRange, out var cidr, out var rangeError))
-                throw new CliException($"invalid --ipalloc-range \"{rangeText}\": {rangeError}", 2);
+                throw new CliException($"invalid --ipalloc-range \"{rangeText}\": {rangeError}");
             if (HostRoutes.FindOverlap(cidr, HostRoutes.Read(), settings.Bridge) is { } route)
             {
                 var what = $"range {cidr} overlaps with the route {route.Destination} on {route.Interface}";

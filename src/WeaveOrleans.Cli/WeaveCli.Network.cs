@@ -90,10 +90,10 @@ public sealed partial class WeaveCli
             else if (a.StartsWith("--name=", StringComparison.Ordinal))
                 name = a["--name=".Length..];
             else
-                throw new CliException($"run: unsupported docker run option \"{a}\" (supported: --name NAME, -d)", 2);
+                throw new CliException($"run: unsupported docker run option \"{a}\" (supported: --name NAME, -d)");
         }
         if (i >= args.Count)
-            throw new CliException("run: an image is needed (weave run [ADDR...] [--name NAME] IMAGE [COMMAND...])", 2);
+            throw new CliException("run: an image is needed (weave run [ADDR...] [--name NAME] IMAGE [COMMAND...])");
         return (name, args[i], args.Skip(i + 1).ToList());
     }
 
@@ -161,12 +161,12 @@ public sealed partial class WeaveCli
     internal static (IReadOnlyList<AddressSpec> Specs, string Container) SplitContainer(string[] args)
     {
         if (args.Length == 0)
-            throw new CliException("a container name or ID is needed", 2);
+            throw new CliException("a container name or ID is needed");
         var container = args[^1];
         if (container.StartsWith('-'))
-            throw new CliException($"unrecognized option \"{container}\"", 2);
+            throw new CliException($"unrecognized option \"{container}\"");
         if (AddressSpec.LooksLikeAddress(container) && container.Contains(':'))
-            throw new CliException($"a container name or ID is needed after the addresses (\"{container}\" is an address)", 2);
+            throw new CliException($"a container name or ID is needed after the addresses (\"{container}\" is an address)");
         return (AddressSpec.ParseAll(args[..^1]), container);
     }
 

@@ -23,7 +23,7 @@ public sealed partial class WeaveCli
             var settings = Settings(parsed);
             var names = parsed.GetValue(containers) ?? [];
             if (names.FirstOrDefault(n => n.StartsWith('-')) is { } unknown)
-                throw new CliException($"unrecognized option \"{unknown}\" (see weave ps --help)", 2);
+                throw new CliException($"unrecognized option \"{unknown}\" (see weave ps --help)");
             // The daemon is asked first, also when there is nothing to ask it: a ps that says nothing because the
             // daemon is down would read as "no containers".
             using var client = await DaemonClient.Connect(settings, settings.Timeout, cancellation);

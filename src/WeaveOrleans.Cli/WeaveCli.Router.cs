@@ -19,7 +19,7 @@ public sealed partial class WeaveCli
             var list = parsed.GetValue(peers) ?? [];
             var replacing = parsed.GetValue(replace);
             if (list.Length == 0 && !replacing)
-                throw new CliException("connect needs at least one PEER (host[:port]), or --replace", 2);
+                throw new CliException("connect needs at least one PEER (host[:port]), or --replace");
             var form = new List<KeyValuePair<string, string>>();
             if (replacing)
                 form.Add(new("replace", "true"));

@@ -48,7 +48,8 @@ public sealed partial class WeaveCli
         {
             _err.WriteLine($"weave: {error}");
             _err.WriteLine($"Try 'weave {string.Join(' ', CommandPath(parsed.CommandResult.Command))}--help'.");
-            return 2;
+            // Weave's script exits 1 for usage errors, bad addresses and refused requests alike; scripts test for it.
+            return 1;
         }
         var configuration = new InvocationConfiguration
         {
@@ -133,7 +134,7 @@ public sealed partial class WeaveCli
         if (string.IsNullOrWhiteSpace(bridge))
             bridge = DaemonDefaults.Bridge;
         if (bridge.Length > 15 || !bridge.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
-            throw new CliException($"invalid --bridge \"{bridge}\": expected an interface name of at most 15 letters, digits, '-', '_' or '.'", 2);
+            throw new CliException($"invalid --bridge \"{bridge}\": expected an interface name of at most 15 letters, digits, '-', '_' or '.'");
         var timeoutText = parsed.GetValue(_timeout);
         var timeout = timeoutText is null ? TimeSpan.FromSeconds(30) : CliSettings.ParseSeconds("--timeout", timeoutText);
         return new CliSettings(dataDir, port, string.IsNullOrWhiteSpace(docker) ? null : docker.Trim(), bridge, timeout);
@@ -165,7 +166,7 @@ public sealed partial class WeaveCli
         root.SetAction(_ =>
         {
             _err.WriteLine("weave: a command is needed (see weave --help)");
-            return 2;
+            return 1;
         });
         return root;
     }

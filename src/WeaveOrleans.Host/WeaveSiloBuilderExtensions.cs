@@ -34,6 +34,8 @@ public static class WeaveSiloBuilderExtensions
         services.AddSingleton<IPeerMessenger>(sp => sp.GetRequiredService<RingGossip>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<RingGossip>());
         services.AddSingleton<IHostAllocatorAccessor, HostAllocatorAccessor>();
+        // Before the grain can load anything: a data directory relaunched under another --name drops the old peer's state.
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PreviousPeerData>();
         return silo;
     }
 }

@@ -58,8 +58,8 @@ public class AddressSpecTests
         Assert.Equal("c1", name);
         Assert.Equal("busybox:weave", image);
         Assert.Equal(["sleep", "600"], command);
-        Assert.Equal(2, Assert.Throws<CliException>(() => WeaveCli.ParseDockerRun(["-p", "80:80", "img"])).ExitCode);
-        Assert.Equal(2, Assert.Throws<CliException>(() => WeaveCli.ParseDockerRun(["--name", "x"])).ExitCode);
+        Assert.Equal(1, Assert.Throws<CliException>(() => WeaveCli.ParseDockerRun(["-p", "80:80", "img"])).ExitCode);
+        Assert.Equal(1, Assert.Throws<CliException>(() => WeaveCli.ParseDockerRun(["--name", "x"])).ExitCode);
     }
 
     [Fact]

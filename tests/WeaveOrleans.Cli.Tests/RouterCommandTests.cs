@@ -40,7 +40,7 @@ public sealed class RouterCommandTests
         Assert.Equal(1, bad.Code);
         Assert.Single(bad.Err.Trim().Split('\n'));
         Assert.Contains("notaport", bad.Err, StringComparison.Ordinal);
-        Assert.Equal(2, (await y.Run("connect")).Code);
+        Assert.Equal(1, (await y.Run("connect")).Code);
         Assert.Equal((0, target + "\n", ""), await y.Run("status", "targets"));
 
         Assert.Equal((0, "", ""), await y.Run("forget", target));
