@@ -64,13 +64,21 @@ public sealed class SelfLaunchTests
         }
     }
 
-    /// <summary>The native CLI, built by scripts/build-weave when it is missing or older than this build's weave.dll.</summary>
+    /// <summary>
+    /// The native CLI, built by scripts/build-weave when it is missing or older than a source under src/. Not
+    /// compared with this build's weave.dll: CI builds the native CLI first, and a rebuild here would replace
+    /// the binary while other suites run it.
+    /// </summary>
     private static async Task<string> NativeWeave()
     {
         var root = Repository.Root();
         var native = Path.Combine(root, "src", "WeaveOrleans.Cli", "bin", "native", "weave");
-        var dll = Path.Combine(AppContext.BaseDirectory, "weave.dll");
-        var stale = !File.Exists(native) || File.GetLastWriteTimeUtc(native) < File.GetLastWriteTimeUtc(dll);
+        var newestSource = Directory.EnumerateFiles(Path.Combine(root, "src"), "*", SearchOption.AllDirectories)
+            .Where(f => f.EndsWith(".cs", StringComparison.Ordinal) || f.EndsWith(".csproj", StringComparison.Ordinal))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Max(File.GetLastWriteTimeUtc);
+        var stale = !File.Exists(native) || File.GetLastWriteTimeUtc(native) < newestSource;
         if (stale)
         {
             var build = await Run(Path.Combine(root, "scripts", "build-weave"), ["--force"], new Dictionary<string, string>(), TimeSpan.FromMinutes(10));
