@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using WeaveOrleans.Contract;
 using WeaveOrleans.Docker;
 using WeaveOrleans.Grains;
 
@@ -59,24 +60,8 @@ public sealed class DaemonClient : IDisposable
         if (!File.Exists(settings.SocketPath))
             return null;
         var path = settings.SocketPath;
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (_, ct) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), ct);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        var http = new HttpClient(handler) { BaseAddress = new Uri("http://localhost/"), Timeout = responseTimeout };
+        var handler = UnixSocketHttp.Handler(path);
+        var http = new HttpClient(handler) { BaseAddress = UnixSocketHttp.BaseAddress, Timeout = responseTimeout };
         try
         {
             using var reply = await http.GetAsync(StatusJsonPath, cancellation);

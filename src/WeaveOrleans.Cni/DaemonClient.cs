@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using WeaveOrleans.Contract;
 
 namespace WeaveOrleans.Cni;
 
@@ -15,26 +15,9 @@ internal sealed class DaemonClient : IDisposable
     public DaemonClient(string socketPath)
     {
         SocketPath = socketPath;
-        var handler = new SocketsHttpHandler
-        {
-            UseProxy = false,
-            ConnectCallback = async (_, cancellation) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellation);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
+        var handler = UnixSocketHttp.Handler(socketPath);
         // Every call carries its own deadline (the caller's token).
-        _http = new HttpClient(handler) { BaseAddress = new Uri("http://localhost/"), Timeout = Timeout.InfiniteTimeSpan };
+        _http = new HttpClient(handler) { BaseAddress = UnixSocketHttp.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
     }
 
     public string SocketPath { get; }

@@ -1,7 +1,7 @@
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using WeaveOrleans.Contract;
 using Xunit.Abstractions;
 
 namespace WeaveOrleans.EndToEnd.Tests;
@@ -168,22 +168,6 @@ public sealed class DockerPluginTests(TwoHostLab lab, ITestOutputHelper output)
         return await reply.Content.ReadAsStringAsync();
     }
 
-    private static HttpClient SocketClient(string path) => new(new SocketsHttpHandler
-    {
-        ConnectCallback = async (_, cancellation) =>
-        {
-            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-            try
-            {
-                await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellation);
-                return new NetworkStream(socket, ownsSocket: true);
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        },
-    })
-    { BaseAddress = new Uri("http://localhost/"), Timeout = TimeSpan.FromSeconds(30) };
+    private static HttpClient SocketClient(string path) => new(UnixSocketHttp.Handler(path))
+    { BaseAddress = UnixSocketHttp.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 }

@@ -1,4 +1,4 @@
-using System.Net.Sockets;
+using WeaveOrleans.Contract;
 
 namespace WeaveOrleans.Host.Tests;
 
@@ -7,26 +7,10 @@ internal static class SocketHttp
 {
     public static HttpClient For(string socketPath, TimeSpan timeout)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectTimeout = TimeSpan.FromSeconds(2),
-            // A restarted daemon is a new listener: never reuse a connection for long.
-            PooledConnectionLifetime = TimeSpan.FromSeconds(5),
-            ConnectCallback = async (_, cancellation) =>
-            {
-                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-                try
-                {
-                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellation);
-                    return new NetworkStream(socket, ownsSocket: true);
-                }
-                catch
-                {
-                    socket.Dispose();
-                    throw;
-                }
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = new Uri("http://localhost/"), Timeout = timeout };
+        var handler = UnixSocketHttp.Handler(socketPath);
+        handler.ConnectTimeout = TimeSpan.FromSeconds(2);
+        // A restarted daemon is a new listener: never reuse a connection for long.
+        handler.PooledConnectionLifetime = TimeSpan.FromSeconds(5);
+        return new HttpClient(handler) { BaseAddress = UnixSocketHttp.BaseAddress, Timeout = timeout };
     }
 }
