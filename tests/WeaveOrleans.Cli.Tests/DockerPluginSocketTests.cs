@@ -14,6 +14,6 @@ public class DockerPluginSocketTests
         Assert.Null(DockerPluginSocket.Choose(null, noPlugin: false, noPluginEnvironment: null, privileged: false));
         // A socket given is served whatever the default would be.
         Assert.Equal("/tmp/x/d1.sock", DockerPluginSocket.Choose("/tmp/x/d1.sock", noPlugin: false, noPluginEnvironment: "1", privileged: false));
-        Assert.Equal(2, Assert.Throws<CliException>(() => DockerPluginSocket.Choose("/tmp/x/d1.sock", noPlugin: true, null, true)).ExitCode);
+        Assert.Equal(1, Assert.Throws<CliException>(() => DockerPluginSocket.Choose("/tmp/x/d1.sock", noPlugin: true, null, true)).ExitCode);
     }
 }
