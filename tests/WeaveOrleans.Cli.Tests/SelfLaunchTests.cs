@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using WeaveOrleans.TestSupport;
 
 namespace WeaveOrleans.Cli.Tests;
 
@@ -92,24 +93,7 @@ public sealed class SelfLaunchTests
 
     private static async Task<(int Code, string Out, string Err)> Run(string program, string[] args, Dictionary<string, string> environment, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        foreach (var (k, v) in environment)
-            start.Environment[k] = v;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(timeout ?? Deadline);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish within {(timeout ?? Deadline).TotalSeconds} s");
-        }
-        return (process.ExitCode, await output, await error);
+        var result = await ChildProcess.Run(program, args, timeout ?? Deadline, environment: environment.Select(kv => KeyValuePair.Create(kv.Key, (string?)kv.Value)));
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using WeaveOrleans.TestSupport;
 
 namespace WeaveOrleans.Cni.Tests;
 
@@ -32,7 +33,7 @@ public sealed class LibcniTests(CniDaemon daemon)
                   {"type":"bridge","bridge":"{{{bridge}}}","isGateway":true,
                    "ipam":{"type":"weave-ipam","socket":"{{{daemon.Socket}}}","subnet":"{{{Subnet}}}","gateway":true}}]}
                 """);
-            Task<ProcessResult> Client(string command, NetNamespace ns, string id) => ProcessRun.Run("nsenter",
+            Task<ChildResult> Client(string command, NetNamespace ns, string id) => ProcessRun.Run("nsenter",
                 [$"--net={host.Path}", CniTools.Client, command, conflist, ns.Path, id, "eth0"], null,
                 new Dictionary<string, string?> { ["CNI_PATH"] = CniTools.Dir(), ["CNI_CACHE_DIR"] = Path.Combine(work, "cache") });
 

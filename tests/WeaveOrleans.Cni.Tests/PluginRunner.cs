@@ -1,9 +1,10 @@
 using System.Text.Json;
+using WeaveOrleans.TestSupport;
 
 namespace WeaveOrleans.Cni.Tests;
 
 /// <summary>What weave-ipam answered: its exit code and the CNI document it printed.</summary>
-internal sealed record PluginReply(ProcessResult Process)
+internal sealed record PluginReply(ChildResult Process)
 {
     public bool Ok => Process.ExitCode == 0;
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace WeaveOrleans.TestSupport;
@@ -41,22 +40,7 @@ public static class TestDocker
     /// <summary>Runs a program with an argument list (no shell); returns the exit code and what it printed. Killed after two minutes.</summary>
     public static async Task<(int Code, string Out, string Err)> Exec(string program, params string[] args)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-            start.ArgumentList.Add(a);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', args)} did not finish in 2 minutes");
-        }
-        return (process.ExitCode, await output, await error);
+        var result = await ChildProcess.Run(program, args, TimeSpan.FromMinutes(2));
+        return (result.ExitCode, result.Stdout, result.Stderr);
     }
 }
