@@ -25,35 +25,51 @@ public sealed partial class Allocator
             Complete(requestId, new Outcome.Failed($"range {cidr} out of bounds: {Config.Range}"));
             return;
         }
-        var op = new PendingAllocate(requestId, ident, cidr, isContainer);
-        if (!TryAllocate(op, now, tick: false))
-            _pending.Add(op);
+        if (!TryAllocate(requestId, ident, cidr, isContainer, null, now, tick: false, out var waiting))
+            _pending.Add(waiting);
     }
 
-    internal bool TryAllocate(PendingAllocate op, TimeSpan now, bool tick)
+    internal bool TryAllocate(PendingAllocate op, TimeSpan now, bool tick) =>
+        TryAllocate(op.RequestId, op.Ident, op.Subnet, op.IsContainer, op, now, tick, out _);
+
+    /// <summary>
+    /// One attempt. The pending request is made only when the allocation has to wait (or a fault point
+    /// asks for space anyway), so an allocation that completes at once allocates nothing but its answer.
+    /// </summary>
+    private bool TryAllocate(
+        long requestId, string requested, Cidr subnet, bool isContainer, PendingAllocate? op, TimeSpan now, bool tick,
+        out PendingAllocate waiting)
     {
-        if (_idents.FindIn(op.Ident, op.Subnet) is { } existing)
+        waiting = op!;
+        if (_idents.FindIn(requested, subnet) is { } existing)
         {
-            _dead.Forget(op.Ident);
-            Complete(op.RequestId, new Outcome.Ok(existing));
+            _dead.Forget(requested);
+            Complete(requestId, new Outcome.Ok(existing));
             return true;
         }
         EstablishRing(now);
         if (Ring.IsEmpty)
+        {
+            waiting = op ?? new PendingAllocate(requestId, requested, subnet, isContainer);
             return false;
-        var within = op.Subnet.HostRange.Intersect(Universe);
+        }
+        var within = subnet.HostRange.Intersect(Universe);
         if (Fire(FaultPoint.AskDespiteSpace))
-            AskForSpace(op, op.Subnet.Range.Intersect(Universe), now, tick: true);
+        {
+            waiting = op ??= new PendingAllocate(requestId, requested, subnet, isContainer);
+            AskForSpace(op, subnet.Range.Intersect(Universe), now, tick: true);
+        }
         if (Ownership.Space.TryAllocate(within, out var address))
         {
-            var ident = op.Ident == Idents.NoContainer ? address.ToString() : op.Ident;
-            var cidr = new Cidr(address, op.Subnet.PrefixLength);
-            Record(ident, cidr, op.IsContainer);
+            var ident = requested == Idents.NoContainer ? address.ToString() : requested;
+            var cidr = new Cidr(address, subnet.PrefixLength);
+            Record(ident, cidr, isContainer);
             _dead.Forget(ident);
-            Complete(op.RequestId, new Outcome.Ok(cidr));
+            Complete(requestId, new Outcome.Ok(cidr));
             return true;
         }
-        AskForSpace(op, op.Subnet.Range.Intersect(Universe), now, tick);
+        waiting = op ??= new PendingAllocate(requestId, requested, subnet, isContainer);
+        AskForSpace(op, subnet.Range.Intersect(Universe), now, tick);
         return false;
     }
 

@@ -1,4 +1,5 @@
 using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Ipam.Allocation.Holdings;
 using WeaveOrleans.Ipam.Ownership;
 using WeaveOrleans.Ipam.Peers;
 using WeaveOrleans.Ipam.Rings;

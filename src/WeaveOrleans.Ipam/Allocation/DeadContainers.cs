@@ -13,7 +13,12 @@ internal sealed class DeadContainers
     public void Died(string id, TimeSpan now) => _diedAt[id] = now;
 
     /// <summary>It is alive (again), or its addresses are gone anyway.</summary>
-    public void Forget(string id) => _diedAt.Remove(id);
+    public void Forget(string id)
+    {
+        // Every allocation forgets its ident: with nobody dead, that need not hash it.
+        if (_diedAt.Count > 0)
+            _diedAt.Remove(id);
+    }
 
     public bool IsDead(string id) => _diedAt.ContainsKey(id);
 

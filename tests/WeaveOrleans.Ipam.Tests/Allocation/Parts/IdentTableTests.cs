@@ -1,5 +1,6 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Allocation.Holdings;
 using static WeaveOrleans.TestSupport.TestAddresses;
 using static WeaveOrleans.TestSupport.TestPeers;
 
