@@ -5,7 +5,8 @@ using WeaveOrleans.Host.Tests;
 
 // End-to-end timings of real weaver daemons over loopback sockets (see README.md in this folder).
 // Usage: dotnet run -c Release --project bench/WeaveOrleans.Http.Benchmarks -- [--count 20000]
-//        [--gossip-daemons 5] [--gossip-seconds 10] [--only throughput|remote|gossip]
+//        [--gossip-daemons 5] [--gossip-seconds 10] [--only throughput|remote|gossip|memory]
+//        (memory: [--count 100000] [--weaver DLL] [--gcdump PATH]; see MemoryPerAddress.cs)
 
 var count = IntArg("--count", 20_000);
 var gossipDaemons = IntArg("--gossip-daemons", 5);
@@ -24,6 +25,8 @@ try
         await RemoteFirstAllocation();
     if (only is null or "gossip")
         await IdleGossip();
+    if (only is "memory")
+        await MemoryPerAddress.Run(workDir, IntArg("--count", 100_000), StringArg("--weaver"), StringArg("--gcdump"));
 }
 finally
 {
