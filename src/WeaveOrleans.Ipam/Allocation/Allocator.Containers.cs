@@ -33,7 +33,7 @@ public sealed partial class Allocator
     {
         foreach (var id in runningContainers)
             _dead.Forget(id);
-        var gone = _idents.Owned.Where(kv => kv.Value.IsContainer && !runningContainers.Contains(kv.Key)).Select(kv => kv.Key).ToList();
+        var gone = _idents.ContainerIdents().FindAll(id => !runningContainers.Contains(id));
         foreach (var id in gone)
         {
             Release(id);

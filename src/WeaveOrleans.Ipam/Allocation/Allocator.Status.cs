@@ -61,7 +61,7 @@ public sealed partial class Allocator
     private List<SubnetUse> SubnetsInUse()
     {
         var counts = new Dictionary<Cidr, int> { [Config.DefaultSubnet] = 0 };
-        foreach (var cidr in _idents.Owned.Values.SelectMany(o => o.Cidrs))
+        foreach (var cidr in _idents.AllCidrs())
         {
             var subnet = new Cidr(cidr.Network, cidr.PrefixLength);
             counts[subnet] = counts.GetValueOrDefault(subnet) + 1;

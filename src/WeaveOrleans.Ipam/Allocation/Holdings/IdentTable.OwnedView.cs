@@ -18,7 +18,16 @@ internal sealed partial class IdentTable
 
         public IEnumerable<string> Keys => this.Select(kv => kv.Key);
 
-        public IEnumerable<OwnedAddresses> Values => this.Select(kv => kv.Value);
+        public IEnumerable<OwnedAddresses> Values
+        {
+            get
+            {
+                // Without building the keys: decoding every ident is most of the cost.
+                for (var e = 0; e < table._highWater; e++)
+                    if ((table.At(e).Flags & InUse) != 0)
+                        yield return table.Materialize(e);
+            }
+        }
 
         public bool ContainsKey(string key) => table.Find(key) >= 0;
 

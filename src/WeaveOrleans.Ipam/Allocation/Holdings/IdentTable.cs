@@ -98,6 +98,29 @@ internal sealed partial class IdentTable
         return null;
     }
 
+    /// <summary>Every address held, in no particular order, without building a row per ident (status counts them).</summary>
+    public IEnumerable<Cidr> AllCidrs()
+    {
+        for (var e = 0; e < _highWater; e++)
+        {
+            if ((At(e).Flags & InUse) == 0)
+                continue;
+            yield return new Cidr(At(e).First, At(e).Prefix);
+            foreach (var cidr in At(e).More ?? [])
+                yield return cidr;
+        }
+    }
+
+    /// <summary>The idents whose addresses go when their container does.</summary>
+    public List<string> ContainerIdents()
+    {
+        var idents = new List<string>();
+        for (var e = 0; e < _highWater; e++)
+            if ((At(e).Flags & (InUse | ContainerFlag)) == (InUse | ContainerFlag))
+                idents.Add(KeyOf(e));
+        return idents;
+    }
+
     /// <summary>How many addresses the idents named hold.</summary>
     public int CountHeldBy(IEnumerable<string> idents)
     {
