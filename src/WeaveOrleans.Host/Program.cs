@@ -57,7 +57,14 @@ namespace WeaveOrleans.Host
         public static async Task RunAsync(LaunchSettings settings, CancellationToken cancellation = default)
         {
             var options = settings.Host;
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                // The daemon's settings come from its command line and config file, never the host's
+                // appsettings; and the content root is not the working directory, which is often the data
+                // directory: a config-reload watcher there woke on every SQLite write (issue 12).
+                Args = ["--hostBuilder:reloadConfigOnChange=false"],
+                ContentRootPath = AppContext.BaseDirectory,
+            });
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(c =>
             {
@@ -118,12 +125,11 @@ namespace WeaveOrleans.Host
 
             var app = builder.Build();
             var gate = new ListenerGate(plan);
+            var deferred = new DeferredEndpoints(app);
+            ((IEndpointRouteBuilder)app).DataSources.Add(deferred);
+            app.Use(deferred.HoldDashboardRequests);
             app.UseRouting();
             app.Use(gate.InvokeAsync);
-
-            app.MapGroup("").WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard)).MapOrleansDashboard("/dashboard");
-            // After the dashboard: its start page is served again with a link to the IPAM page.
-            app.MapIpamPage().WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard));
 
             // A plain liveness line for scripts and smoke tests.
             app.MapGet("/_health", async (IHostAllocatorAccessor allocator) =>
@@ -155,6 +161,22 @@ namespace WeaveOrleans.Host
             {
                 await app.StartAsync(cancellation);
                 files.Announce(options.PeerName);
+                _ = Task.Run(() =>
+                {
+                    try
+                    {
+                        deferred.Map(routes =>
+                        {
+                            routes.MapGroup("").WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard)).MapOrleansDashboard("/dashboard");
+                            // After the dashboard: its start page is served again with a link to the IPAM page.
+                            routes.MapIpamPage().WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard));
+                        });
+                    }
+                    catch (Exception e)
+                    {
+                        app.Logger.LogError("Dashboard and IPAM page not served: {Error}", e.GetBaseException().Message);
+                    }
+                }, CancellationToken.None);
                 await app.WaitForShutdownAsync(cancellation);
             }
             finally
