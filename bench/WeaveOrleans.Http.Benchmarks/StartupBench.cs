@@ -70,7 +70,7 @@ public static class StartupBench
     }
 
     /// <summary>utime + stime of the process, from /proc/PID/stat (fields 14 and 15, in clock ticks of 10 ms).</summary>
-    private static double CpuMilliseconds(int pid)
+    public static double CpuMilliseconds(int pid)
     {
         var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');

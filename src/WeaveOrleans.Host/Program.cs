@@ -7,6 +7,7 @@ using WeaveOrleans.Grains;
 using WeaveOrleans.Host;
 using WeaveOrleans.Host.Gossip;
 using WeaveOrleans.Host.Listeners;
+using WeaveOrleans.Host.Warmup;
 using WeaveOrleans.HttpApi;
 
 // Weave's router prints "weave <version>"; the parser's own --version would add the commit hash.
@@ -161,22 +162,7 @@ namespace WeaveOrleans.Host
             {
                 await app.StartAsync(cancellation);
                 files.Announce(options.PeerName);
-                _ = Task.Run(() =>
-                {
-                    try
-                    {
-                        deferred.Map(routes =>
-                        {
-                            routes.MapGroup("").WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard)).MapOrleansDashboard("/dashboard");
-                            // After the dashboard: its start page is served again with a link to the IPAM page.
-                            routes.MapIpamPage().WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard));
-                        });
-                    }
-                    catch (Exception e)
-                    {
-                        app.Logger.LogError("Dashboard and IPAM page not served: {Error}", e.GetBaseException().Message);
-                    }
-                }, CancellationToken.None);
+                _ = Task.Run(() => AfterStartAsync(app, deferred, cancellation), CancellationToken.None);
                 await app.WaitForShutdownAsync(cancellation);
             }
             finally
@@ -184,6 +170,37 @@ namespace WeaveOrleans.Host
                 files.Withdraw();
                 foreach (var socket in plan.Listeners.Select(l => l.Address.SocketPath).OfType<string>())
                     UnixSocketFile.Remove(socket);
+            }
+        }
+
+        /// <summary>What the first POST need not wait for: a donation between throwaway engines, then the dashboard's routes.</summary>
+        private static async Task AfterStartAsync(WebApplication app, DeferredEndpoints deferred, CancellationToken cancellation)
+        {
+            try
+            {
+                if (!await DonationWarmup.RunAsync(cancellation).WaitAsync(TimeSpan.FromSeconds(30), cancellation))
+                    app.Logger.LogWarning("Start-up warm-up: the throwaway donation did not complete; the first real one compiles its code");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                app.Logger.LogWarning("Start-up warm-up failed: {Error}", e.GetBaseException().Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                deferred.Map(routes =>
+                {
+                    routes.MapGroup("").WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard)).MapOrleansDashboard("/dashboard");
+                    // After the dashboard: its start page is served again with a link to the IPAM page.
+                    routes.MapIpamPage().WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard));
+                });
+            }
+            catch (Exception e)
+            {
+                app.Logger.LogError("Dashboard and IPAM page not served: {Error}", e.GetBaseException().Message);
             }
         }
     }
