@@ -2,19 +2,29 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using WeaveOrleans.Host.Tests;
+using WeaveOrleans.Http.Benchmarks;
 
 // End-to-end timings of real weaver daemons over loopback sockets (see README.md in this folder).
 // Usage: dotnet run -c Release --project bench/WeaveOrleans.Http.Benchmarks -- [--count 20000]
-//        [--gossip-daemons 5] [--gossip-seconds 10] [--only throughput|remote|gossip|memory]
-//        (memory: [--count 100000] [--weaver DLL] [--gcdump PATH]; see MemoryPerAddress.cs)
+//        [--gossip-daemons 5] [--gossip-seconds 10] [--only throughput|remote|gossip|startup|durable|donation|memory]
+//        [--weaver [LABEL=]PATH ...] [--rounds 10] [--held 2000,100000] [--durable-rounds 2] [--durable-count 3000] [--pairs 20]
+//        (memory, only when asked: [--count 100000] [--gcdump PATH], the first --weaver; see MemoryPerAddress.cs)
 
 var count = IntArg("--count", 20_000);
 var gossipDaemons = IntArg("--gossip-daemons", 5);
 var gossipSeconds = IntArg("--gossip-seconds", 10);
 var only = StringArg("--only");
+var rounds = IntArg("--rounds", 10);
+var helds = (StringArg("--held") ?? "2000,100000").Split(',').Select(h => int.Parse(h, CultureInfo.InvariantCulture)).ToList();
+var durableRounds = IntArg("--durable-rounds", 2);
+var durableCount = IntArg("--durable-count", 3000);
+var pairs = IntArg("--pairs", 20);
 var workDir = Directory.CreateTempSubdirectory("weaver-bench-").FullName;
 var all = new List<DaemonProcess>();
-Console.WriteLine($"weaver: {DaemonProcess.FindWeaverDll()}");
+// The sections below this one compare builds side by side; the older ones run the first.
+var variants = Variant.FromArgs(args, DaemonProcess.FindWeaverDll());
+foreach (var v in variants)
+    Console.WriteLine($"weaver {v.Label}: {v.WeaverDll}");
 Console.WriteLine($"work dir: {workDir}; {Environment.ProcessorCount} cores");
 
 try
@@ -25,8 +35,14 @@ try
         await RemoteFirstAllocation();
     if (only is null or "gossip")
         await IdleGossip();
+    if (only is null or "startup")
+        await StartupBench.RunAsync(variants, rounds, workDir, all);
+    if (only is null or "durable")
+        await DurablePostBench.RunAsync(variants, helds, durableRounds, durableCount, workDir, all);
+    if (only is null or "donation")
+        await DonationBench.RunAsync(variants, pairs, workDir, all);
     if (only is "memory")
-        await MemoryPerAddress.Run(workDir, IntArg("--count", 100_000), StringArg("--weaver"), StringArg("--gcdump"));
+        await MemoryPerAddress.Run(workDir, IntArg("--count", 100_000), variants[0].WeaverDll, StringArg("--gcdump"));
 }
 finally
 {
@@ -44,7 +60,7 @@ return 0;
 
 DaemonProcess NewDaemon(string nick, int index, string init, double tick = 5, double gossip = 30)
 {
-    var d = new DaemonProcess($"7e:be:00:00:00:{index:x2}", nick, workDir, "10.32.0.0/12", init, tickSeconds: tick, gossipSeconds: gossip);
+    var d = new DaemonProcess($"7e:be:00:00:00:{index:x2}", nick, workDir, "10.32.0.0/12", init, tickSeconds: tick, gossipSeconds: gossip) { WeaverDll = variants[0].WeaverDll };
     all.Add(d);
     return d;
 }

@@ -7,6 +7,7 @@ using WeaveOrleans.Grains;
 using WeaveOrleans.Host;
 using WeaveOrleans.Host.Gossip;
 using WeaveOrleans.Host.Listeners;
+using WeaveOrleans.Host.Warmup;
 using WeaveOrleans.HttpApi;
 
 // Weave's router prints "weave <version>"; the parser's own --version would add the commit hash.
@@ -57,7 +58,14 @@ namespace WeaveOrleans.Host
         public static async Task RunAsync(LaunchSettings settings, CancellationToken cancellation = default)
         {
             var options = settings.Host;
-            var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                // The daemon's settings come from its command line and config file, never the host's
+                // appsettings; and the content root is not the working directory, which is often the data
+                // directory: a config-reload watcher there woke on every SQLite write (issue 12).
+                Args = ["--hostBuilder:reloadConfigOnChange=false"],
+                ContentRootPath = AppContext.BaseDirectory,
+            });
             builder.Logging.ClearProviders();
             builder.Logging.AddSimpleConsole(c =>
             {
@@ -118,12 +126,11 @@ namespace WeaveOrleans.Host
 
             var app = builder.Build();
             var gate = new ListenerGate(plan);
+            var deferred = new DeferredEndpoints(app);
+            ((IEndpointRouteBuilder)app).DataSources.Add(deferred);
+            app.Use(deferred.HoldDashboardRequests);
             app.UseRouting();
             app.Use(gate.InvokeAsync);
-
-            app.MapGroup("").WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard)).MapOrleansDashboard("/dashboard");
-            // After the dashboard: its start page is served again with a link to the IPAM page.
-            app.MapIpamPage().WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard));
 
             // A plain liveness line for scripts and smoke tests.
             app.MapGet("/_health", async (IHostAllocatorAccessor allocator) =>
@@ -155,6 +162,7 @@ namespace WeaveOrleans.Host
             {
                 await app.StartAsync(cancellation);
                 files.Announce(options.PeerName);
+                _ = Task.Run(() => AfterStartAsync(app, deferred, cancellation), CancellationToken.None);
                 await app.WaitForShutdownAsync(cancellation);
             }
             finally
@@ -162,6 +170,37 @@ namespace WeaveOrleans.Host
                 files.Withdraw();
                 foreach (var socket in plan.Listeners.Select(l => l.Address.SocketPath).OfType<string>())
                     UnixSocketFile.Remove(socket);
+            }
+        }
+
+        /// <summary>What the first POST need not wait for: a donation between throwaway engines, then the dashboard's routes.</summary>
+        private static async Task AfterStartAsync(WebApplication app, DeferredEndpoints deferred, CancellationToken cancellation)
+        {
+            try
+            {
+                if (!await DonationWarmup.RunAsync(cancellation).WaitAsync(TimeSpan.FromSeconds(30), cancellation))
+                    app.Logger.LogWarning("Start-up warm-up: the throwaway donation did not complete; the first real one compiles its code");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                app.Logger.LogWarning("Start-up warm-up failed: {Error}", e.GetBaseException().Message);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            try
+            {
+                deferred.Map(routes =>
+                {
+                    routes.MapGroup("").WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard)).MapOrleansDashboard("/dashboard");
+                    // After the dashboard: its start page is served again with a link to the IPAM page.
+                    routes.MapIpamPage().WithMetadata(new ServedOnAttribute(ListenerKind.Dashboard));
+                });
+            }
+            catch (Exception e)
+            {
+                app.Logger.LogError("Dashboard and IPAM page not served: {Error}", e.GetBaseException().Message);
             }
         }
     }

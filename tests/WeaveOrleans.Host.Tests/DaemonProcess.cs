@@ -76,6 +76,12 @@ public sealed class DaemonProcess : IDisposable
     /// <summary>A network namespace under /run/netns to start the daemon in (through <c>nsenter --net=</c>, which execs: the PID stays the daemon's).</summary>
     public string? NetNamespace { get; set; }
 
+    /// <summary>The weaver.dll to run; by default <see cref="FindWeaverDll"/> (the bench compares builds by setting it).</summary>
+    public string? WeaverDll { get; set; }
+
+    /// <summary>Variables set for the daemon after the defaults (a null value removes one, e.g. the tests' <c>DOTNET_gcServer</c>).</summary>
+    public Dictionary<string, string?> Variables { get; } = [];
+
     public string PeerAddress => $"{PeerHost}:{PeerPort}";
     public int? Pid => process?.Id;
     public bool Running => process is { HasExited: false };
@@ -120,7 +126,7 @@ public sealed class DaemonProcess : IDisposable
         string Sec(double s) => s.ToString(System.Globalization.CultureInfo.InvariantCulture);
         List<string> args =
         [
-            FindWeaverDll(),
+            WeaverDll ?? FindWeaverDll(),
             "--name", Name, "--nickname", Nickname, "--data-dir", DataDir,
             "--port", PeerPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--host", PeerHost,
             "--http-addr", HttpAddr ?? $"127.0.0.1:{HttpPort}", "--status-addr", $"127.0.0.1:{StatusPort}",
@@ -159,6 +165,13 @@ public sealed class DaemonProcess : IDisposable
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("WEAVE_", StringComparison.OrdinalIgnoreCase)).ToList())
             info.Environment.Remove(key);
         info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (key, value) in Variables)
+        {
+            if (value is null)
+                info.Environment.Remove(key);
+            else
+                info.Environment[key] = value;
+        }
 
         var log = new StreamWriter(new FileStream(LogPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         log.WriteLine($"---- start #{++startCount}: {info.FileName} {string.Join(' ', info.ArgumentList)}");
