@@ -79,15 +79,19 @@ internal sealed class RingBootstrap
     public void AllowRingRequest() => _ringRequested = false;
 
     /// <summary>Takes a peer's consensus state and thinks about it.</summary>
-    /// <returns>Whether ours changed (then an elector tells the others). False when the ring exists already.</returns>
+    /// <returns>
+    /// Whether our own claims changed: only then does an elector tell the others. Claims it merely learnt
+    /// the others hear from their owners (and from every tick's re-proposal), so relaying them made each
+    /// update cost N² messages. False when the ring exists already.
+    /// </returns>
     public bool Update(PaxosState incoming)
     {
         if (_paxos is null)
             return false;
-        var changed = _paxos.Update(incoming);
-        changed |= _paxos.Think();
-        _dirty |= changed;
-        return changed;
+        var learnt = _paxos.Update(incoming);
+        var ours = learnt && _paxos.Think();
+        _dirty |= learnt;
+        return ours;
     }
 
     /// <remarks>
