@@ -43,6 +43,10 @@ internal sealed class RingBootstrap
     /// <summary>What gossip carries while there is no ring: only an elector's state.</summary>
     public PaxosState? ElectorState => (_paxos as Elector)?.State;
 
+    /// <summary>The proposer of the ballot this elector last promised; null for an observer or before any promise.</summary>
+    public PeerName? AnsweringTo =>
+        _paxos is Elector { OwnClaims.Promise: { IsNone: false } promise } ? promise.Proposer : null;
+
     public (bool Elector, int KnownNodes, int Quorum)? Progress =>
         _paxos is null ? null : (_paxos is Elector, _paxos.KnownNodes.Count, _paxos.Quorum);
 
