@@ -205,6 +205,8 @@ public sealed class PeerNetwork
     /// <summary>Delivers (and syncs) until nothing is in flight (bounded, so a message storm fails loudly).</summary>
     public void Settle(int maxSteps = 100_000)
     {
+        // A round of gossip in a big network is N² messages of honest work, not a storm.
+        maxSteps = Math.Max(maxSteps, 10 * Peers.Count * Peers.Count);
         for (var n = 0; n < maxSteps; n++)
             if (!Step())
                 return;

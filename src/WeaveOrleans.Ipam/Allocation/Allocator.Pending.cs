@@ -35,16 +35,12 @@ public sealed partial class Allocator
     /// <summary>
     /// Periodic gossip (every 30 s in Weave): to a bounded set of connected peers (<see cref="PeriodicTargets"/>),
     /// what each has not acknowledged (often nothing), so that free-space reports, acknowledgements
-    /// and anything a lost message carried still get around. Without a ring, an elector's state goes
-    /// to every connected peer as before: agreement needs a quorum to hear it.
+    /// and anything a lost message carried still get around. Without a ring the same bound holds for
+    /// an elector's state: a proposer's ballot reaches every elector on its own (and again on every
+    /// tick while it waits), and acceptors answer it directly.
     /// </summary>
     public void GossipPeriodically()
     {
-        if (Ring.IsEmpty)
-        {
-            BroadcastGossip();
-            return;
-        }
         var parts = new GossipParts(this);
         foreach (var peer in PeriodicTargets())
             Send(peer, GossipFor(peer, ringRequest: false, parts));
