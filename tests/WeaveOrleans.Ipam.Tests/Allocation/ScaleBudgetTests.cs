@@ -8,9 +8,9 @@ namespace WeaveOrleans.Ipam.Tests.Allocation;
 public class ScaleBudgetTests
 {
     [Fact]
-    public void At_64_peers_consensus_a_ring_change_and_an_idle_round_stay_within_their_budgets()
+    public void At_32_peers_consensus_a_ring_change_and_an_idle_round_stay_within_their_budgets()
     {
-        const int n = 64;
+        const int n = 32;
         var report = new ScaleRun(n).Run();
         Assert.True(report.ConsensusMessages <= 20 * n, report.ToString());
         Assert.True(report.ChangeMessages <= 3 * n, report.ToString());

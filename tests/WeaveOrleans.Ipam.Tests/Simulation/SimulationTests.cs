@@ -44,4 +44,15 @@ public class SimulationTests
         foreach (var fault in new[] { "storage write failed", "storage batch lost at crash", "storage write torn at crash", "storage failure restarted the driver" })
             Assert.True(summary.Faults.GetValueOrDefault(fault) > 0, $"no '{fault}' in 100 seeds: {summary.Report(TimeSpan.FromSeconds(1))}");
     }
+
+    /// <summary>
+    /// The ordinary faults at fifty peers, a short sample; <c>--peers 50..50</c>, <c>100..100</c> and
+    /// <c>200..200</c> run more.
+    /// </summary>
+    [Fact]
+    public void A_seed_at_fifty_peers_keeps_every_promise()
+    {
+        var result = new SimulationRun(1, new SimulationOptions { MinPeers = 50, MaxPeers = 50, Steps = 40 }).Run();
+        Assert.True(result.Violation is null, $"{result.Violation?.Message}\n{string.Join("\n", result.Trace.TakeLast(40))}");
+    }
 }
