@@ -35,13 +35,14 @@ public sealed partial class WeaveCli
         var grace = new Option<string?>("--container-grace") { Description = "Seconds a dead container keeps its addresses (default 30)" };
         var tick = new Option<string?>("--tick-interval") { Description = "Seconds between allocator ticks (default 5)" };
         var gossip = new Option<string?>("--gossip-interval") { Description = "Seconds between periodic gossip rounds (default 30)" };
+        var connLimit = new Option<string?>("--conn-limit") { Description = "At most this many peer connections; 0 for no limit (default 200)" };
         var logLevel = new Option<string?>("--log-level") { Description = "debug | info | warning | error (default info)" };
         var foreground = new Option<bool>("--foreground") { Description = "Run the daemon in the foreground and wait for it" };
         var noRestart = new Option<bool>("--no-restart") { Description = "Do not start the daemon again when it dies (by default a supervisor restarts it after a crash or kill, not after weave stop)" };
         var noDiscovery = new Option<bool>("--no-discovery") { Description = "Dial only the peers given (launch, connect), never addresses learned from peers" };
         var pluginSocket = new Option<string?>("--plugin-socket") { Description = $"Serve Docker's IPAM driver on this unix socket; Docker names the driver after the file (default, as root: {DockerPluginSocket.DefaultPath}, the driver 'weave')" };
         var noPlugin = new Option<bool>("--no-plugin") { Description = "Do not serve Docker's IPAM driver (also $WEAVE_NO_PLUGIN)" };
-        var passThrough = new[] { range, init, initPeerCount, defaultSubnet, name, nickname, password, port, httpAddr, statusAddr, metricsAddr, dashboardAddr, dashboardPassword, dashboardUser, allowedHosts, siloPort, config, grace, tick, gossip, logLevel };
+        var passThrough = new[] { range, init, initPeerCount, defaultSubnet, name, nickname, password, port, httpAddr, statusAddr, metricsAddr, dashboardAddr, dashboardPassword, dashboardUser, allowedHosts, siloPort, config, grace, tick, gossip, connLimit, logLevel };
         command.Arguments.Add(peers);
         foreach (var o in passThrough)
             command.Options.Add(o);

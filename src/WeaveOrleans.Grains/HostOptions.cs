@@ -30,6 +30,11 @@ public sealed record HostOptions
     /// <summary>Whether to dial addresses learned from peers (Weave's <c>--no-discovery</c> turns this off).</summary>
     public bool PeerDiscovery { get; init; } = true;
 
+    /// <summary>--conn-limit: at most this many peer connections (0: no limit). Weave's default.</summary>
+    public int ConnectionLimit { get; init; } = DefaultConnectionLimit;
+
+    public const int DefaultConnectionLimit = 200;
+
     /// <summary>-initpeercount.</summary>
     public int? InitPeerCount { get; init; }
 

@@ -111,6 +111,7 @@ namespace WeaveOrleans.Host
                         Nickname = options.Nickname,
                         Password = options.Password,
                         PeerDiscovery = options.PeerDiscovery,
+                        ConnectionLimit = options.ConnectionLimit,
                     },
                     logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger<TcpPeerTransport>()));
             });

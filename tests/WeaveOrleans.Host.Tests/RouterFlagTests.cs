@@ -35,6 +35,16 @@ public sealed class RouterFlagTests : IDisposable
     }
 
     [Fact]
+    public void Conn_limit_is_read_defaults_to_Weaves_and_bad_values_are_refused()
+    {
+        Assert.Equal(200, Resolve().Host.ConnectionLimit);
+        Assert.Equal(3, Resolve("--conn-limit", "3").Host.ConnectionLimit);
+        Assert.Equal(0, Resolve("--conn-limit", "0").Host.ConnectionLimit);
+        Assert.Equal("invalid --conn-limit \"100001\": expected a whole number from 0 to 100000", Refused("--conn-limit", "100001"));
+        Assert.Equal("invalid --conn-limit \"many\": expected a whole number from 0 to 100000", Refused("--conn-limit", "many"));
+    }
+
+    [Fact]
     public void A_short_peer_name_is_Weaves_expansion()
     {
         Assert.Equal("00:00:00:00:00:01", Resolve("--name", "::1").Host.PeerName.ToString());

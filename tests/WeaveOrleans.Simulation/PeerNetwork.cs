@@ -19,6 +19,7 @@ public sealed class PeerNetwork
     private readonly List<(PeerName From, PeerName To, byte[] Payload)> _inFlight = [];
     private readonly HashSet<(PeerName, PeerName)> _cut = [];
     private readonly SimLoop _loop = new();
+    private readonly Dictionary<PeerName, SimPeer> _byName = [];
     private long _nextRequest = 1;
     private long _sequence;
     private int _depth;
@@ -77,17 +78,22 @@ public sealed class PeerNetwork
 
     public SimPeer Add(int n, AllocatorConfig config) => Add(Name(n), $"nick-{n:00}", config);
 
-    public SimPeer Add(PeerName name, string nickname, AllocatorConfig config)
+    public SimPeer Add(PeerName name, string nickname, AllocatorConfig config, bool linkToAll = true)
     {
         var peer = new SimPeer(name, nickname, config, Disk);
         var engine = new Allocator(config, name, nickname, new Random(_random.Next())) { FaultPoints = FaultPoints };
         peer.Driver = new AllocatorDriver(engine, Store(peer), peer.HostKey, Outputs(peer));
         Peers.Add(peer);
+        _byName[peer.Name] = peer;
         Flush(peer);
-        foreach (var other in Peers.Where(p => p != peer && p.Up))
-            Link(peer, other);
+        if (linkToAll)
+            foreach (var other in Peers.Where(p => p != peer && p.Up))
+                Link(peer, other);
         return peer;
     }
+
+    /// <summary>Connects two peers (a link that <see cref="Add"/> was told not to make).</summary>
+    public void Connect(SimPeer a, SimPeer b) => Link(a, b);
 
     public bool Connected(SimPeer a, SimPeer b) => a.Up && b.Up && !_cut.Contains(Key(a.Name, b.Name));
 
@@ -170,7 +176,7 @@ public sealed class PeerNetwork
     /// <summary>Hands the bytes to the target's driver, if it is up; it decodes them as the grain's does.</summary>
     private void Deliver(PeerName from, PeerName to, byte[] payload)
     {
-        var target = Peers.Single(p => p.Name == to);
+        var target = _byName[to];
         if (!target.Up)
             return;
         Messages.Add(MessageTally.KindOf(MessageCodec.Decode(payload)), 1, payload.Length);
@@ -182,9 +188,25 @@ public sealed class PeerNetwork
         Delivered++;
     }
 
+    /// <summary>
+    /// Delivers, in the order sent, every message in flight now; what they cause waits for the next
+    /// wave. One wave is one hop of every message at once, which is how the scale scenario counts
+    /// rounds. Returns how many were delivered.
+    /// </summary>
+    public int DeliverWave()
+    {
+        var wave = _inFlight.ToList();
+        _inFlight.Clear();
+        foreach (var (from, to, payload) in wave)
+            Deliver(from, to, payload);
+        return wave.Count;
+    }
+
     /// <summary>Delivers (and syncs) until nothing is in flight (bounded, so a message storm fails loudly).</summary>
     public void Settle(int maxSteps = 100_000)
     {
+        // A round of gossip in a big network is N² messages of honest work, not a storm.
+        maxSteps = Math.Max(maxSteps, 10 * Peers.Count * Peers.Count);
         for (var n = 0; n < maxSteps; n++)
             if (!Step())
                 return;
@@ -408,7 +430,7 @@ public sealed class PeerNetwork
         return new DriverOutputs(
             Send: (to, payload, _) =>
             {
-                var target = Peers.SingleOrDefault(p => p.Name == to);
+                var target = _byName.GetValueOrDefault(to);
                 if (target is not null && Connected(peer, target))
                     _inFlight.Add((peer.Name, to, payload));
             },

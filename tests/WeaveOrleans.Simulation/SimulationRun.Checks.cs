@@ -100,7 +100,10 @@ public sealed partial class SimulationRun
             if (_removedThenBack.Count > 0)
                 ResetTheRemoved();
             RemoveTheGone();
-            converged = Agreed();
+            // Agreeing is not enough while the operator still has a removal to make: an rmpeer that
+            // failed (a storage write failure, or a remover that restarted and has not heard from the
+            // others yet: 'try again in a moment', seeds 27564 and 36048) is tried again next round.
+            converged = Agreed() && !RemovalOutstanding();
         }
         var conflictReported = _net.Peers.Any(p => p.Allocator.RejectedMerges > 0);
         if (!converged && _removedThenBack.Count > 0 && conflictReported)
@@ -172,10 +175,7 @@ public sealed partial class SimulationRun
         for (var progress = true; progress;)
         {
             progress = false;
-            // What the ring names, and the removers of those it names (the error message says to
-            // remove a dead remover first).
-            var named = remover.Allocator.Ring.Peers().Concat(remover.Allocator.RemovedPeers.Values).ToHashSet();
-            foreach (var dead in _net.Peers.Where(p => !serving.Contains(p) && !done.Contains(p) && named.Contains(p.Name) && !p.Up && !RemovedByServing(p, serving)))
+            foreach (var dead in ToRemove(remover, serving).Where(p => !done.Contains(p)))
             {
                 var outcome = _net.Run(remover, (a, id) => a.RemovePeer(id, dead.Name.ToString(), _net.Now));
                 _net.Note($"{remover.Nickname}: rmpeer {dead.Nickname} -> {outcome}");
@@ -186,6 +186,26 @@ public sealed partial class SimulationRun
             }
             _net.Settle();
         }
+    }
+
+    /// <summary>
+    /// What the operator would rmpeer now: the peers the ring names, and the removers of those it names
+    /// (the error message says to remove a dead remover first), that are down and not yet taken over.
+    /// </summary>
+    private List<SimPeer> ToRemove(SimPeer remover, List<SimPeer> serving)
+    {
+        var named = remover.Allocator.Ring.Peers().Concat(remover.Allocator.RemovedPeers.Values).ToHashSet();
+        return [.. _net.Peers.Where(p => !serving.Contains(p) && named.Contains(p.Name) && !p.Up && !RemovedByServing(p, serving))];
+    }
+
+    /// <summary>A dead peer that still owns ranges: the operator's rmpeer of it failed, so it is tried again.</summary>
+    private bool RemovalOutstanding()
+    {
+        var serving = Serving.ToList();
+        if (serving.Count == 0)
+            return false;
+        var owners = serving[0].Allocator.Ring.Peers().ToHashSet();
+        return ToRemove(serving[0], serving).Any(p => owners.Contains(p.Name));
     }
 
     /// <summary>

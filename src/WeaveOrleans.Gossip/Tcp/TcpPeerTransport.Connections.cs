@@ -145,7 +145,7 @@ public sealed partial class TcpPeerTransport
         if (connection is null) return (permanent ? DialOutcome.GiveUp : DialOutcome.Failed, null, reason);
         if (socket.RemoteEndPoint is IPEndPoint peer) _admission.MarkKnown(peer.Address);
         var survivor = Register(connection);
-        return survivor is null ? (DialOutcome.Failed, null, "transport stopping")
+        return survivor is null ? (DialOutcome.Failed, null, _disposed ? "transport stopping" : ConnectionLimitReached)
             : (survivor == connection ? DialOutcome.Connected : DialOutcome.Duplicate, survivor, null);
     }
 
@@ -201,7 +201,8 @@ public sealed partial class TcpPeerTransport
     /// <summary>
     /// Keeps one connection per peer. When both sides dialled, each side independently keeps the one
     /// dialled by the lower peer name, so both keep the same one without a further round trip.
-    /// Returns the connection that now serves the peer, or null when the transport is shutting down.
+    /// Returns the connection that now serves the peer, or null when the transport is shutting down or
+    /// already holds <see cref="TcpPeerTransportOptions.ConnectionLimit"/> connections.
     /// </summary>
     private PeerConnection? Register(PeerConnection connection)
     {
@@ -224,6 +225,12 @@ public sealed partial class TcpPeerTransport
                 superseded = existing;
                 _connections[connection.Remote] = connection;
             }
+            else if (_options.ConnectionLimit > 0 && _connections.Count >= _options.ConnectionLimit)
+            {
+                _logger.LogDebug("Refusing {Peer} at {Address}: connection limit {Limit} reached", connection.Remote, connection.RemoteAddress, _options.ConnectionLimit);
+                Reject(connection, ConnectionLimitReached);
+                return null;
+            }
             else
             {
                 _connections.Add(connection.Remote, connection);
@@ -237,6 +244,8 @@ public sealed partial class TcpPeerTransport
             _logger.LogInformation("Connected to peer {Peer} ({Nickname}) at {Address}", connection.Remote, connection.RemoteHello.Nickname, connection.RemoteAddress);
         return connection;
     }
+
+    private const string ConnectionLimitReached = "connection limit reached";
 
     internal PeerConnection? ConnectionTo(PeerName peer)
     {

@@ -26,6 +26,13 @@ public sealed record TcpPeerTransportOptions
     /// <summary>Failed dials in a row after which a learned address is forgotten (a launch peer never is).</summary>
     public int LearnedDialAttempts { get; init; } = 8;
 
+    /// <summary>
+    /// At most this many peer connections at once (Weave's <c>--conn-limit</c>; 0 for no limit): one more,
+    /// dialled or accepted, is refused with "connection limit reached", and its dialler tries again
+    /// after its back-off. Gossip relays reach the peers beyond it.
+    /// </summary>
+    public int ConnectionLimit { get; init; }
+
     /// <summary>A peer that has queued more than this for one slow connection is dropped rather than buffered forever.</summary>
     public long MaxQueuedBytesPerPeer { get; init; } = 64L * 1024 * 1024;
 
@@ -51,6 +58,7 @@ public sealed record TcpPeerTransportOptions
         ArgumentNullException.ThrowIfNull(ListenEndPoint);
         if (MaxFrameSize < 1024) throw new ArgumentOutOfRangeException(nameof(MaxFrameSize), "must be at least 1024 bytes");
         if (MaxFrameBytesInFlight < MaxFrameSize) throw new ArgumentOutOfRangeException(nameof(MaxFrameBytesInFlight), "must be at least MaxFrameSize");
+        if (ConnectionLimit < 0) throw new ArgumentOutOfRangeException(nameof(ConnectionLimit));
         if (MaxLearnedTargets < 0) throw new ArgumentOutOfRangeException(nameof(MaxLearnedTargets));
         if (LearnedDialAttempts < 1) throw new ArgumentOutOfRangeException(nameof(LearnedDialAttempts));
         if (PingInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PingInterval));

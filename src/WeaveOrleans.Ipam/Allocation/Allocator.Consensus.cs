@@ -47,15 +47,31 @@ public sealed partial class Allocator
     {
         if (!Ring.IsEmpty)
         {
-            // It is still agreeing on a ring that already exists: give it ours.
-            SendGossip(from);
+            // It is still agreeing on a ring that already exists: give it ours. Unless it is a late
+            // answer to our own ballot: we announced the ring to everyone when we decided, so it has
+            // it or will (and periodic gossip carries it there if the announcement was lost).
+            if (state.ClaimsOf(from).Promise.Proposer != Self)
+                SendGossip(from);
             return;
         }
         if (!_bootstrap.HasParticipant)
             return;
         if (_bootstrap.Update(state) && _bootstrap.ElectorState is not null)
-            BroadcastGossip();
+            AnswerPaxos();
         CheckConsensus(now);
+    }
+
+    /// <summary>
+    /// Our claims changed. A proposer's (its ballot, its acceptance) go to every elector; an acceptor's
+    /// promise or acceptance goes to the proposer of the ballot it answers alone, as in Paxos: nobody
+    /// else acts on it. If that proposer is not connected, everyone hears it, as a relay may be.
+    /// </summary>
+    private void AnswerPaxos()
+    {
+        if (_bootstrap.AnsweringTo is { } proposer && proposer != Self && _peers.Reachable.Contains(proposer))
+            SendGossip(proposer);
+        else
+            BroadcastGossip();
     }
 
     private void CheckConsensus(TimeSpan now)
@@ -72,7 +88,8 @@ public sealed partial class Allocator
         Ownership.CreateRing(peers);
         _bootstrap.Finish();
         Log(LogLevel.Info, $"Created the IP allocation ring from peers [{string.Join(", ", peers.Order())}]");
+        // Announced once, down the relay tree: nobody but its originator sends the new ring on whole.
         if (announce)
-            BroadcastGossip();
+            SpreadChange();
     }
 }

@@ -21,6 +21,43 @@ public sealed partial class Allocator
 
     private void SendGossip(PeerName to, bool ringRequest = false) => Send(to, GossipFor(to, ringRequest, new GossipParts(this)));
 
+    /// <summary>A change made here: down the relay tree from this peer, one message per connected peer.</summary>
+    private void SpreadChange()
+    {
+        _relayedStamp = Ring.ChangeStamp;
+        Relay(Self);
+    }
+
+    /// <summary>Hands the change on over the arc up to <paramref name="until"/> (see <see cref="RelayTree"/>).</summary>
+    private void Relay(PeerName until)
+    {
+        var parts = new GossipParts(this);
+        foreach (var (to, bound) in RelayTree.Children(Self, until, _peers.Reachable))
+            Send(to, GossipFor(to, ringRequest: false, parts) with { RelayUntil = bound });
+    }
+
+    /// <summary>Peers one periodic round goes to, whatever the network's size.</summary>
+    public const int PeriodicFanout = 8;
+
+    /// <summary>
+    /// Periodic gossip goes to <see cref="PeriodicFanout"/> peers: the next ones after this peer round
+    /// the circle of connected peers, moving on each round, so each peer also hears from as many and
+    /// every connected peer is visited every N/8 rounds. What changed spreads as an epidemic: each
+    /// receiver's next rounds carry it on.
+    /// </summary>
+    private List<PeerName> PeriodicTargets()
+    {
+        var connected = _peers.Reachable;
+        if (connected.Count <= PeriodicFanout)
+            return [.. connected.Order()];
+        ulong After(PeerName p) => unchecked(p.Value - Self.Value - 1);
+        var circle = connected.OrderBy(After).ToList();
+        var start = _periodicRound++ * PeriodicFanout % circle.Count;
+        return [.. Enumerable.Range(0, PeriodicFanout).Select(i => circle[(start + i) % circle.Count])];
+    }
+
+    private int _periodicRound;
+
     /// <summary>
     /// This peer's gossip for <paramref name="to"/>: the ring once there is one (a delta when the peer
     /// has acknowledged a point of it), else the consensus state.

@@ -18,7 +18,7 @@ public sealed partial class Allocator
         // Also on ticks: what names a removed peer may have arrived before we learned it was removed
         // (or have been restored from disk), when no later merge would trigger the retake.
         if (RetakeRemovedPeers())
-            BroadcastGossip();
+            SpreadChange();
         if (Ring.IsEmpty && _bootstrap.Repropose())
         {
             BroadcastGossip();
@@ -33,11 +33,18 @@ public sealed partial class Allocator
     }
 
     /// <summary>
-    /// Periodic gossip (every 30 s in Weave): to every connected peer, what it has not acknowledged
-    /// (often nothing), so that free-space reports, acknowledgements and anything a lost message
-    /// carried still get around.
+    /// Periodic gossip (every 30 s in Weave): to a bounded set of connected peers (<see cref="PeriodicTargets"/>),
+    /// what each has not acknowledged (often nothing), so that free-space reports, acknowledgements
+    /// and anything a lost message carried still get around. Without a ring the same bound holds for
+    /// an elector's state: a proposer's ballot reaches every elector on its own (and again on every
+    /// tick while it waits), and acceptors answer it directly.
     /// </summary>
-    public void GossipPeriodically() => BroadcastGossip();
+    public void GossipPeriodically()
+    {
+        var parts = new GossipParts(this);
+        foreach (var peer in PeriodicTargets())
+            Send(peer, GossipFor(peer, ringRequest: false, parts));
+    }
 
     /// <summary>Tries every pending request again: primes, then claims (existing addresses first), then allocations.</summary>
     private void RetryPending(TimeSpan now, bool tick)

@@ -82,7 +82,9 @@ public sealed partial class Allocator
         if (!_ledger.HoldsBaseOf(from, gossip, ring))
         {
             // We lack what the delta builds on (we restarted, or a message was lost): our gossip tells
-            // the sender how much we hold, and the request makes it answer from there.
+            // the sender how much we hold, and the request makes it answer from there. A share of the
+            // relay tree it carried is owed until we hold the change, or the peers after us miss it.
+            _relayOwed = gossip.RelayUntil ?? _relayOwed;
             SendGossip(from, ringRequest: true);
             return true;
         }
@@ -103,21 +105,45 @@ public sealed partial class Allocator
                 BecomeRemoved($"{NameOf(from)} holds a newer owner for a range this peer uses");
             return false;
         }
-        if (!result.Updated)
-            return false;
-        if (wasEmpty)
+        if (result.Updated)
         {
-            _bootstrap.Finish();
-            Log(LogLevel.Info, $"Received the IP allocation ring from {NameOf(from)}");
+            if (wasEmpty)
+            {
+                _bootstrap.Finish();
+                Log(LogLevel.Info, $"Received the IP allocation ring from {NameOf(from)}");
+            }
+            // A retake is a change of our own: it goes round the whole tree.
+            if (RetakeRemovedPeers())
+                SpreadChange();
         }
-        RetakeRemovedPeers();
-        // Relay: peers that are not connected to the sender hear it from us.
-        var relayed = !Fire(FaultPoint.SkipRelay);
-        if (relayed)
-            BroadcastGossip();
-        RetryPending(now, tick: false);
-        return relayed && _peers.Reachable.Contains(from);
+        RelayShare(gossip.RelayUntil);
+        if (result.Updated)
+            RetryPending(now, tick: false);
+        return false;
     }
+
+    /// <summary>
+    /// Relays our share of the relay tree, if the message gave us one (the sender is never in it), or
+    /// one we owe. Also when the message brought nothing new: the change may have reached us first by
+    /// a way without a share (an answer to a late consensus message, periodic gossip), and the peers
+    /// in our share count on us. Not twice for the same ring, so a duplicate costs nothing. A change
+    /// that came without any share is carried on by our periodic gossip.
+    /// </summary>
+    private void RelayShare(PeerName? given)
+    {
+        if ((given ?? _relayOwed) is not { } until || Ring.ChangeStamp == _relayedStamp)
+            return;
+        _relayOwed = null;
+        _relayedStamp = Ring.ChangeStamp;
+        if (!Fire(FaultPoint.SkipRelay))
+            Relay(until);
+    }
+
+    /// <summary>The ring's change stamp when this peer last relayed or spread it.</summary>
+    private ulong _relayedStamp;
+
+    /// <summary>A share of the relay tree that came on a delta we could not merge yet (see <see cref="OnRing"/>).</summary>
+    private PeerName? _relayOwed;
 
     private void OnSpaceRequest(PeerName from, AddressRange range)
     {
@@ -134,7 +160,7 @@ public sealed partial class Allocator
             && Ownership.Space.FreeIn(UsablePart(within)) > UInt128.Zero && Ownership.TryDonate(within, from, out var donated))
         {
             Log(LogLevel.Debug, $"Donated {donated} to {NameOf(from)}");
-            BroadcastGossip();
+            SpreadChange();
             return;
         }
         SendGossip(from);

@@ -38,7 +38,7 @@ public sealed partial class Allocator
         MetaChanged();
         Confirmed(victim);
         Log(LogLevel.Info, $"Took over {taken} addresses from removed peer {NameOf(victim)}");
-        BroadcastGossip();
+        SpreadChange();
         RetryPending(now, tick: false);
         return new Outcome.Ok(Text: $"{taken} IPs taken over from {nameOrNickname}\n");
     }

@@ -19,6 +19,10 @@ public abstract record PeerMessage;
 /// <param name="RingAt">Where the ring in this message brings its receiver in the sender's ring history.</param>
 /// <param name="DeltaBase">For a delta ring: the point in the sender's history it builds on, which the receiver must hold.</param>
 /// <param name="Heard">How much of the receiver's ring history the sender holds (the acknowledgement that lets the receiver send deltas).</param>
+/// <param name="RelayUntil">
+/// The receiver's share of spreading the change this message brings: the peers after it, in peer-name
+/// order round the circle, up to (not including) this one (see <see cref="RelayTree"/>). Null: no duty.
+/// </param>
 /// <remarks>A delta carries the nicknames and removals only when they changed since <paramref name="DeltaBase"/>; empty maps add nothing.</remarks>
 public sealed record Gossip(
     ImmutableDictionary<PeerName, string> Nicknames,
@@ -28,7 +32,8 @@ public sealed record Gossip(
     bool RingRequest = false,
     RingStamp? RingAt = null,
     ulong DeltaBase = 0,
-    RingStamp? Heard = null) : PeerMessage;
+    RingStamp? Heard = null,
+    PeerName? RelayUntil = null) : PeerMessage;
 
 /// <summary>Please give me free space inside <paramref name="Range"/> (one address for a claim).</summary>
 public sealed record SpaceRequest(AddressRange Range) : PeerMessage;

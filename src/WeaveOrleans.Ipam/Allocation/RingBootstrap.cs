@@ -43,6 +43,10 @@ internal sealed class RingBootstrap
     /// <summary>What gossip carries while there is no ring: only an elector's state.</summary>
     public PaxosState? ElectorState => (_paxos as Elector)?.State;
 
+    /// <summary>The proposer of the ballot this elector last promised; null for an observer or before any promise.</summary>
+    public PeerName? AnsweringTo =>
+        _paxos is Elector { OwnClaims.Promise: { IsNone: false } promise } ? promise.Proposer : null;
+
     public (bool Elector, int KnownNodes, int Quorum)? Progress =>
         _paxos is null ? null : (_paxos is Elector, _paxos.KnownNodes.Count, _paxos.Quorum);
 
@@ -79,15 +83,19 @@ internal sealed class RingBootstrap
     public void AllowRingRequest() => _ringRequested = false;
 
     /// <summary>Takes a peer's consensus state and thinks about it.</summary>
-    /// <returns>Whether ours changed (then an elector tells the others). False when the ring exists already.</returns>
+    /// <returns>
+    /// Whether our own claims changed: only then does an elector tell the others. Claims it merely learnt
+    /// the others hear from their owners (and from every tick's re-proposal), so relaying them made each
+    /// update cost N² messages. False when the ring exists already.
+    /// </returns>
     public bool Update(PaxosState incoming)
     {
         if (_paxos is null)
             return false;
-        var changed = _paxos.Update(incoming);
-        changed |= _paxos.Think();
-        _dirty |= changed;
-        return changed;
+        var learnt = _paxos.Update(incoming);
+        var ours = learnt && _paxos.Think();
+        _dirty |= learnt;
+        return ours;
     }
 
     /// <remarks>

@@ -1,3 +1,4 @@
+using WeaveOrleans.Ipam.Peers;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Consensus;
 using WeaveOrleans.Ipam.Pools;
@@ -132,10 +133,14 @@ public static class MessageCodec
         if (gossip.Ring is { } ring)
             RingCodec.Write(w, ring);
         RemovalCodec.Write(w, gossip.Removed);
-        w.Bool(gossip.RingRequest);
+        // The ring-request byte also says whether a relay bound follows: 0 and 1 are what they always
+        // were, so gossip without a relay duty is byte for byte what earlier releases send.
+        w.Byte((byte)((gossip.RingRequest ? 1 : 0) | (gossip.RelayUntil is null ? 0 : 2)));
         WriteStamp(w, gossip.RingAt);
         w.Var(gossip.DeltaBase);
         WriteStamp(w, gossip.Heard);
+        if (gossip.RelayUntil is { } until)
+            w.Peer(until);
     }
 
     private static void WriteStamp(WireWriter w, RingStamp? stamp)
@@ -159,10 +164,14 @@ public static class MessageCodec
         if ((ring?.IsDelta ?? false) != delta)
             throw r.Invalid(delta ? "delta gossip without a delta ring" : "gossip with a delta ring under the whole-ring kind");
         var removed = RemovalCodec.Read(ref r);
-        var ringRequest = r.Bool();
+        var flags = r.Byte();
+        if (flags > 3)
+            throw r.Invalid($"ring-request flags {flags}");
+        var ringRequest = (flags & 1) != 0;
         var ringAt = ReadStamp(ref r);
         var deltaBase = r.Var64();
         var heard = ReadStamp(ref r);
-        return new Gossip(nicknames, paxos, ring, removed, ringRequest, ringAt, deltaBase, heard);
+        PeerName? relayUntil = (flags & 2) != 0 ? r.Peer() : null;
+        return new Gossip(nicknames, paxos, ring, removed, ringRequest, ringAt, deltaBase, heard, relayUntil);
     }
 }

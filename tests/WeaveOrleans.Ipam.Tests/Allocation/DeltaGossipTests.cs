@@ -219,4 +219,65 @@ public class DeltaGossipTests
         Deliver(a, b, [later]);
         SameRings(a, b);
     }
+
+    /// <summary>Hosts 0..n-1 connected to each other, settled, then two periodic rounds so each acknowledged the others.</summary>
+    private static Host[] Mesh(int n, params int[] seeds)
+    {
+        var hosts = Enumerable.Range(0, n).Select(i => new Host(i, Configs.Seed(Range, seeds))).ToArray();
+        foreach (var a in hosts)
+            foreach (var b in hosts.Where(b => b != a))
+                a.Engine.PeerConnected(b.Name, Now);
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var a in hosts)
+                foreach (var b in hosts.Where(b => b.Name < a.Name))
+                    Settle(a, b);
+            foreach (var h in hosts)
+                h.Engine.GossipPeriodically();
+        }
+        foreach (var a in hosts)
+            foreach (var b in hosts.Where(b => b.Name < a.Name))
+                Settle(a, b);
+        return hosts;
+    }
+
+    [Fact]
+    public void A_relayed_change_over_a_point_the_receiver_does_not_hold_is_not_merged_and_its_share_of_the_relay_is_passed_on_once_the_change_is_held()
+    {
+        // Seeds 0..4, host 4 never runs. Host 0's relay tree over 1, 2, 3: host 1 (nothing after it),
+        // host 2 (the arc up to host 0, which holds host 3).
+        var h = Mesh(4, 0, 1, 2, 3, 4);
+        // Host 2 restarts from its persisted state behind a half-open connection: host 0 still trusts
+        // its old acknowledgement, so host 0's next delta builds on a point host 2 no longer holds.
+        h[2].Engine = Allocator.Restore(h[2].Config, h[2].Name, "nick-2", new Random(97), h[2].Engine.Snapshot(), h[2].Engine.Owned);
+        h[2].Engine.PeerConnected(h[3].Name, Now);
+        h[2].Engine.PeerConnected(h[1].Name, Now);
+        h[2].Collect();
+        h[2].Outbox.Clear();
+
+        Assert.IsType<Outcome.Ok>(h[0].Run((e, id) => e.RemovePeer(id, PeerNetwork.Name(4).ToString(), Now)));
+        Assert.Empty(h[0].TakeGossipFor(h[3]));
+        var relayed = Single(h[0].TakeGossipFor(h[2]));
+        Assert.True(relayed.Ring!.IsDelta);
+        Assert.Equal(h[0].Name, relayed.RelayUntil);
+
+        var before = h[2].Engine.Ring.Entries.ToList();
+        Deliver(h[0], h[2], [relayed]);
+        Assert.Equal(before, h[2].Engine.Ring.Entries);
+        Assert.Empty(h[2].TakeGossipFor(h[3]));
+        var request = Single(h[2].TakeGossipFor(h[0]));
+        Assert.True(request.RingRequest);
+
+        Deliver(h[2], h[0], [request]);
+        var answer = Single(h[0].TakeGossipFor(h[2]));
+        Assert.Null(answer.RelayUntil);
+        Deliver(h[0], h[2], [answer]);
+        SameRings(h[0], h[2]);
+
+        var passedOn = Single(h[2].TakeGossipFor(h[3]));
+        Assert.Equal(h[0].Name, passedOn.RelayUntil);
+        Deliver(h[2], h[3], [passedOn]);
+        SameRings(h[0], h[3]);
+        Assert.DoesNotContain(PeerNetwork.Name(4), h[3].Engine.Ring.Peers());
+    }
 }

@@ -71,9 +71,12 @@ internal static class CodecGen
     public static readonly Gen<RingStamp?> Stamp =
         Gen.Select(Gen.ULong, Gen.ULong, Gen.Int[0, 9], (epoch, stamp, absent) => absent < 3 ? null : (RingStamp?)new RingStamp(epoch, stamp));
 
+    /// <summary>A relay bound half the time (see RelayTree).</summary>
+    public static readonly Gen<PeerName?> RelayBound = Gen.Select(Peer, Gen.Bool, (p, has) => has ? p : (PeerName?)null);
+
     public static readonly Gen<Gossip> Gossip =
-        Gen.Select(Gen.Select(Nicknames, Paxos.Null(0.4), Ring.Null(0.4), Removals, Gen.Bool), Stamp, Gen.ULong, Stamp,
-            (g, ringAt, deltaBase, heard) => new Gossip(g.Item1, g.Item2, g.Item3, g.Item4, g.Item5, ringAt, deltaBase, heard));
+        Gen.Select(Gen.Select(Nicknames, Paxos.Null(0.4), Ring.Null(0.4), Removals, Gen.Bool), Stamp, Gen.ULong, Stamp, RelayBound,
+            (g, ringAt, deltaBase, heard, relay) => new Gossip(g.Item1, g.Item2, g.Item3, g.Item4, g.Item5, ringAt, deltaBase, heard, relay));
 
     public static readonly Gen<PeerMessage> Message = Gen.OneOf<PeerMessage>(
         Gossip.Select(g => (PeerMessage)g),
