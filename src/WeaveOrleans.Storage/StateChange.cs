@@ -1,17 +1,23 @@
 namespace WeaveOrleans.Storage;
 
 /// <summary>
-/// One durable step of the engine. <paramref name="NewSnapshot"/> null leaves the snapshot as it is;
-/// a null row value deletes that ident.
+/// One durable step of the engine: the snapshot parts and the ident rows it changes, each by key; a
+/// null value deletes that part or row. With <paramref name="ReplacesSnapshot"/> the parts given are
+/// the whole snapshot, and every other part stored for the host (an old whole-snapshot record
+/// included) goes in the same transaction.
 /// </summary>
-public sealed record StateChange(byte[]? NewSnapshot, IReadOnlyDictionary<string, byte[]?> Rows)
+public sealed record StateChange(
+    IReadOnlyDictionary<string, byte[]?> Parts,
+    IReadOnlyDictionary<string, byte[]?> Rows,
+    bool ReplacesSnapshot = false)
 {
-    private static readonly IReadOnlyDictionary<string, byte[]?> NoRows = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+    private static readonly IReadOnlyDictionary<string, byte[]?> Nothing = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
 
     public static StateChange Row(string ident, byte[]? payload) =>
-        new(null, new Dictionary<string, byte[]?>(StringComparer.Ordinal) { [ident] = payload });
+        new(Nothing, new Dictionary<string, byte[]?>(StringComparer.Ordinal) { [ident] = payload });
 
-    public static StateChange Snapshot(byte[] snapshot) => new(snapshot, NoRows);
+    public static StateChange Part(string key, byte[]? payload) =>
+        new(new Dictionary<string, byte[]?>(StringComparer.Ordinal) { [key] = payload }, Nothing);
 
-    public bool IsEmpty => NewSnapshot is null && Rows.Count == 0;
+    public bool IsEmpty => !ReplacesSnapshot && Parts.Count == 0 && Rows.Count == 0;
 }

@@ -166,20 +166,67 @@ public sealed class AllocatorDriverTests
         Assert.False(string.IsNullOrEmpty(error));
     }
 
-    /// <summary>What the commits applied in order leave behind.</summary>
+    [Fact]
+    public async Task A_snapshot_stored_whole_by_an_earlier_release_loads_and_the_first_flush_stores_it_in_parts()
+    {
+        var f = new DriverFixture();
+        f.Store.Immediate = true;
+        Assert.IsType<Outcome.Ok>(await f.Allocate("c1").WaitAsync(Deadline));
+        var before = f.Driver.Engine.Snapshot();
+        var durable = Durable(f.Store);
+        var releaseBefore = new StoredState(
+            new Dictionary<string, byte[]>(StringComparer.Ordinal) { [StoredState.WholeSnapshotPart] = SnapshotCodec.Encode(before) },
+            durable.Rows);
+
+        var store = new ScriptedStore { Loaded = releaseBefore, Immediate = true };
+        var restarted = await AllocatorDriver.StartAsync(
+            store, DriverFixture.Self.ToString(),
+            stored => Allocator.Restore(f.Config, DriverFixture.Self, "self", new Random(1), stored.Snapshot, stored.Rows),
+            new DriverOutputs((_, _, _) => { }, _ => { }), CancellationToken.None);
+        Assert.Equal(SnapshotCodec.Encode(before), SnapshotCodec.Encode(restarted.Engine.Snapshot()));
+        await restarted.Tick(TimeSpan.FromSeconds(1));
+
+        var migration = Assert.Single(store.Commits).Change;
+        Assert.True(migration.ReplacesSnapshot);
+        Assert.DoesNotContain(StoredState.WholeSnapshotPart, migration.Parts.Keys);
+        Assert.Contains("header", migration.Parts.Keys);
+        var migrated = Durable(store);
+        Assert.DoesNotContain(StoredState.WholeSnapshotPart, migrated.Parts.Keys);
+        var reloaded = StoredAllocator.Decode(migrated);
+        Assert.Equal(SnapshotCodec.Encode(restarted.Engine.Snapshot()), SnapshotCodec.Encode(reloaded.Snapshot!));
+        Assert.Equal(["c1"], reloaded.Rows.Keys);
+    }
+
+    [Fact]
+    public void A_snapshot_stored_both_whole_and_in_parts_is_refused()
+    {
+        var both = new StoredState(
+            new Dictionary<string, byte[]>(StringComparer.Ordinal) { [StoredState.WholeSnapshotPart] = [1], ["header"] = [2] },
+            new Dictionary<string, byte[]>(StringComparer.Ordinal));
+        Assert.Throws<InvalidDataException>(() => StoredAllocator.Decode(both));
+    }
+
+    /// <summary>What the store held at start with the commits applied in order: what a restart would load.</summary>
     private static StoredState Durable(ScriptedStore store)
     {
-        byte[]? snapshot = null;
-        var rows = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var parts = new Dictionary<string, byte[]>(store.Loaded?.Parts ?? new Dictionary<string, byte[]>(), StringComparer.Ordinal);
+        var rows = new Dictionary<string, byte[]>(store.Loaded?.Rows ?? new Dictionary<string, byte[]>(), StringComparer.Ordinal);
         foreach (var (change, _) in store.Commits)
         {
-            snapshot = change.NewSnapshot ?? snapshot;
-            foreach (var (ident, payload) in change.Rows)
-                if (payload is null)
-                    rows.Remove(ident);
-                else
-                    rows[ident] = payload;
+            if (change.ReplacesSnapshot)
+                parts.Clear();
+            Apply(parts, change.Parts);
+            Apply(rows, change.Rows);
         }
-        return new StoredState(snapshot, rows);
+        return new StoredState(parts, rows);
+    }
+
+    private static void Apply(Dictionary<string, byte[]> into, IReadOnlyDictionary<string, byte[]?> changes)
+    {
+        foreach (var (key, payload) in changes)
+            if (payload is null)
+                into.Remove(key);
+            else
+                into[key] = payload;
     }
 }
