@@ -1,7 +1,6 @@
 using System.CommandLine;
 using WeaveOrleans.Contract;
 using WeaveOrleans.Contract.Text;
-using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Addresses;
 
 namespace WeaveOrleans.Cli;

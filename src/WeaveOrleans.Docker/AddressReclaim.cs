@@ -4,6 +4,7 @@ using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Network;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Docker;
 

@@ -1,5 +1,6 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Grains;
 

@@ -7,6 +7,7 @@ using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Peers;
 using WeaveOrleans.Storage;
 using WeaveOrleans.Storage.Hosting;
+using WeaveOrleans.Contract.Api;
 using EngineLogLevel = WeaveOrleans.Ipam.Allocation.LogLevel;
 using MsLogLevel = Microsoft.Extensions.Logging.LogLevel;
 

@@ -9,6 +9,7 @@ using WeaveOrleans.Grains;
 using WeaveOrleans.HttpApi.Report;
 using WeaveOrleans.HttpApi.Templates;
 using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.HttpApi;
 

@@ -20,4 +20,24 @@ public sealed record StateChange(
         new(new Dictionary<string, byte[]?>(StringComparer.Ordinal) { [key] = payload }, Nothing);
 
     public bool IsEmpty => !ReplacesSnapshot && Parts.Count == 0 && Rows.Count == 0;
+
+    /// <summary>Applies the change to a host's parts and rows held in memory, as a store applies it to its tables.</summary>
+    public void ApplyTo(Dictionary<string, byte[]> parts, Dictionary<string, byte[]> rows)
+    {
+        if (ReplacesSnapshot)
+            parts.Clear();
+        Apply(parts, Parts);
+        Apply(rows, Rows);
+    }
+
+    private static void Apply(Dictionary<string, byte[]> into, IReadOnlyDictionary<string, byte[]?> changes)
+    {
+        foreach (var (key, payload) in changes)
+        {
+            if (payload is null)
+                into.Remove(key);
+            else
+                into[key] = payload;
+        }
+    }
 }

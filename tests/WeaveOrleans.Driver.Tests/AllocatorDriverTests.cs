@@ -213,21 +213,7 @@ public sealed class AllocatorDriverTests
         var parts = new Dictionary<string, byte[]>(store.Loaded?.Parts ?? new Dictionary<string, byte[]>(), StringComparer.Ordinal);
         var rows = new Dictionary<string, byte[]>(store.Loaded?.Rows ?? new Dictionary<string, byte[]>(), StringComparer.Ordinal);
         foreach (var (change, _) in store.Commits)
-        {
-            if (change.ReplacesSnapshot)
-                parts.Clear();
-            Apply(parts, change.Parts);
-            Apply(rows, change.Rows);
-        }
+            change.ApplyTo(parts, rows);
         return new StoredState(parts, rows);
-    }
-
-    private static void Apply(Dictionary<string, byte[]> into, IReadOnlyDictionary<string, byte[]?> changes)
-    {
-        foreach (var (key, payload) in changes)
-            if (payload is null)
-                into.Remove(key);
-            else
-                into[key] = payload;
     }
 }

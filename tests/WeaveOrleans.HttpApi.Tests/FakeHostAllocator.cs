@@ -1,5 +1,6 @@
 using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.HttpApi.Tests;
 

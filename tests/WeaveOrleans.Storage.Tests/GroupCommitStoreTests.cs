@@ -7,14 +7,21 @@ public sealed class GroupCommitStoreTests
     private const string Host = "peer-a";
     private static CancellationToken None => CancellationToken.None;
 
-    [Fact]
-    public async Task Changes_queued_behind_a_write_go_out_together_with_later_values_winning()
+    /// <summary>A group-commit store whose first write is held open, so what comes next queues behind it.</summary>
+    private static async Task<(GatedMemoryStore Inner, GroupCommitStore Store, Task First)> WithAWriteInFlight()
     {
         var inner = new GatedMemoryStore();
         var store = new GroupCommitStore(inner);
         inner.Hold();
         var first = store.CommitAsync(Host, StateChange.Row("c0", Bytes.Of("first")), None);
         await Deadline.Until(() => inner.InFlight == 1, "the first write to start");
+        return (inner, store, first);
+    }
+
+    [Fact]
+    public async Task Changes_queued_behind_a_write_go_out_together_with_later_values_winning()
+    {
+        var (inner, store, first) = await WithAWriteInFlight();
 
         var queued = new[]
         {
@@ -38,11 +45,7 @@ public sealed class GroupCommitStoreTests
     [Fact]
     public async Task A_whole_snapshot_queued_behind_part_changes_drops_them_and_later_parts_land_on_it()
     {
-        var inner = new GatedMemoryStore();
-        var store = new GroupCommitStore(inner);
-        inner.Hold();
-        var first = store.CommitAsync(Host, StateChange.Row("c0", Bytes.Of("first")), None);
-        await Deadline.Until(() => inner.InFlight == 1, "the first write to start");
+        var (inner, store, first) = await WithAWriteInFlight();
 
         var queued = new[]
         {

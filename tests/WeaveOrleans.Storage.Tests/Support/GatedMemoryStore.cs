@@ -61,12 +61,7 @@ internal sealed class GatedMemoryStore : IAllocatorStore
             {
                 host = (new Dictionary<string, byte[]>(StringComparer.Ordinal), new Dictionary<string, byte[]>(StringComparer.Ordinal));
             }
-            if (change.ReplacesSnapshot)
-            {
-                host.Parts.Clear();
-            }
-            Apply(host.Parts, change.Parts);
-            Apply(host.Rows, change.Rows);
+            change.ApplyTo(host.Parts, host.Rows);
             hosts[hostKey] = host;
         }
     }
@@ -78,21 +73,6 @@ internal sealed class GatedMemoryStore : IAllocatorStore
         {
             InFlight--;
             hosts.Remove(hostKey);
-        }
-    }
-
-    private static void Apply(Dictionary<string, byte[]> into, IReadOnlyDictionary<string, byte[]?> changes)
-    {
-        foreach (var (key, payload) in changes)
-        {
-            if (payload is null)
-            {
-                into.Remove(key);
-            }
-            else
-            {
-                into[key] = payload;
-            }
         }
     }
 
