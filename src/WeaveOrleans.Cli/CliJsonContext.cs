@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using WeaveOrleans.Grains;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Cli;
 

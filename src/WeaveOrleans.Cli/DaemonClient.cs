@@ -3,8 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
 using WeaveOrleans.Contract;
-using WeaveOrleans.Docker;
-using WeaveOrleans.Grains;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Cli;
 

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using WeaveOrleans.Contract;
 using WeaveOrleans.Contract.Text;
-using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Addresses;
 
 namespace WeaveOrleans.Cli;
@@ -285,7 +284,7 @@ public sealed partial class WeaveCli
             {
                 var reply = await client.RemovePeer(name);
                 if (reply.IsOk)
-                    _out.Write(reply.Text is { } t ? (t.EndsWith('\n') ? t : t + "\n") : IpamText.TakenOver(0, name));
+                    _out.Write(reply.Text is { } t ? (t.EndsWith('\n') ? t : t + "\n") : IpamText.TakenOver(UInt128.Zero, name));
                 else
                 {
                     _err.WriteLine($"weave: rmpeer {name}: {reply.Error}");

@@ -1,8 +1,7 @@
 using System.CommandLine;
-using WeaveOrleans.Docker;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Network;
-using WeaveOrleans.Grains;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using WeaveOrleans.Docker;
 using WeaveOrleans.Network;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Cli;
 

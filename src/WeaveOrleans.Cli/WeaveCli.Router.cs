@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Net;
-using WeaveOrleans.Grains;
+using WeaveOrleans.Contract;
 
 namespace WeaveOrleans.Cli;
 

@@ -4,6 +4,7 @@ using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Network;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Docker;
 
@@ -132,7 +133,7 @@ public sealed class AddressReclaim : BackgroundService, IExistingAddressSource
         return found;
     }
 
-    private async Task<IReadOnlyList<string>> Addresses(int pid, IReadOnlyDictionary<int, int> veths, string whose, CancellationToken cancellation)
+    private async Task<IReadOnlyList<Cidr>> Addresses(int pid, IReadOnlyDictionary<int, int> veths, string whose, CancellationToken cancellation)
     {
         try
         {
@@ -147,8 +148,7 @@ public sealed class AddressReclaim : BackgroundService, IExistingAddressSource
     }
 
     /// <summary>The ring is IPv4 only today, so only IPv4 addresses can be claimed back.</summary>
-    private static IReadOnlyList<string> Claimable(IReadOnlyList<Cidr> cidrs) =>
-        [.. cidrs.Where(c => c.Address.IsV4).Select(c => c.ToString())];
+    private static IReadOnlyList<Cidr> Claimable(IReadOnlyList<Cidr> cidrs) => [.. cidrs.Where(c => c.Address.IsV4)];
 
     private static string? NamespaceOf(string pid)
     {

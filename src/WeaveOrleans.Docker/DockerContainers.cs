@@ -1,11 +1,9 @@
 using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Docker;
-
-/// <summary>A container as the CLI needs it: full ID, name and the PID of its first process (0 when not running).</summary>
-public sealed record ContainerInfo(string Id, string Name, int Pid, bool Running);
 
 /// <summary>Container look-ups and <c>weave run</c>'s create-and-start, on the same endpoint as the bridge.</summary>
 public sealed class DockerContainers : IDisposable

@@ -93,7 +93,7 @@ public sealed class IpamDriver(IHostAllocatorAccessor allocator, DockerPluginOpt
             throw PluginError.Unavailable(
                 $"no address in {pool.AllocateIn} within {options.AllocationTimeout.TotalSeconds:0} s: is there a ring yet, and free space (weave status ipam)?");
         if (!reply.IsOk || reply.Address is not { } held)
-            throw PluginError.Refused(OneLine(reply.Error ?? reply.Text ?? "IPAM refused"));
+            throw PluginError.Refused(OneLine(reply.Error ?? "IPAM refused"));
         // Allocated in the IP range, the address still belongs to the network's subnet.
         return new RequestAddressResponse(pool.Subnet.WithAddress(held.Address).ToString(), []);
     }
@@ -116,7 +116,7 @@ public sealed class IpamDriver(IHostAllocatorAccessor allocator, DockerPluginOpt
             ?? throw PluginError.Refused($"address {address} is held by {holders[0].Ident}, not by Docker: it is left as it is");
         var reply = await Grain.Free(ours.Ident, address);
         if (!reply.IsOk)
-            throw PluginError.Refused(OneLine(reply.Error ?? reply.Text ?? "IPAM refused to free it"));
+            throw PluginError.Refused(OneLine(reply.Error ?? "IPAM refused to free it"));
         return new EmptyResponse();
     }
 

@@ -126,12 +126,13 @@ public sealed partial class AllocatorDriver
 
     /// <summary>
     /// weave reset: hands every range on, persists the hand-over, then deletes the host's state; from
-    /// here on nothing more is persisted. The heir is <see cref="PeerName.None"/> when there was nobody.
+    /// here on nothing more is persisted. The heir is <see cref="PeerName.None"/> when there was nobody;
+    /// Ok names it too, and is Ok without one when it had shut down already.
     /// </summary>
     public async Task<(Outcome Outcome, PeerName Heir)> Shutdown(TimeSpan now)
     {
         if (Stopped)
-            return (new Outcome.Ok(Text: "already shut down\n"), PeerName.None);
+            return (new Outcome.Ok(), PeerName.None);
         var (_, handover) = Begin(id => Engine.Shutdown(id, now));
         // The delete below is the last write.
         Stopped = true;
@@ -139,8 +140,6 @@ public sealed partial class AllocatorDriver
         if (StorageFailure is not null)
             return (new Outcome.Failed($"could not persist the handover: {StorageFailure.Message}"), heir);
         await _store.DeleteAsync(_key, CancellationToken.None);
-        return (new Outcome.Ok(Text: heir == PeerName.None
-            ? "no other peer to hand the ranges to\n"
-            : $"handed every range to {heir}\n"), heir);
+        return (new Outcome.Ok(Heir: heir), heir);
     }
 }

@@ -7,7 +7,9 @@ namespace WeaveOrleans.Driver;
 /// <summary>The one place that turns what the engine says changed into the bytes to commit.</summary>
 internal static class DurableChange
 {
-    /// <summary>Null when nothing needs persisting. Encodes the rows and snapshot the effects carry.</summary>
+    private static readonly IReadOnlyDictionary<string, byte[]?> NoParts = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+
+    /// <summary>Null when nothing needs persisting. Encodes the rows and the snapshot parts the effects carry.</summary>
     public static StateChange? From(Effects effects)
     {
         if (!effects.ChangesState)
@@ -15,6 +17,8 @@ internal static class DurableChange
         var rows = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
         foreach (var (ident, owned) in effects.Rows)
             rows[ident] = owned is null ? null : OwnedCodec.Encode(owned);
-        return new StateChange(effects.Snapshot is { } snapshot ? SnapshotCodec.Encode(snapshot) : null, rows);
+        return effects.Snapshot is { } snapshot
+            ? new StateChange(SnapshotPartCodec.EncodeChange(snapshot), rows, snapshot.Whole)
+            : new StateChange(NoParts, rows);
     }
 }

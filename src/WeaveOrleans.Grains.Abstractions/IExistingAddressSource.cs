@@ -1,7 +1,9 @@
+using WeaveOrleans.Ipam.Addresses;
+
 namespace WeaveOrleans.Grains;
 
-/// <summary>An address found in use on this host at launch: <paramref name="Cidr"/> is "a.b.c.d/len".</summary>
-public sealed record ExistingAddress(string Ident, string Cidr, bool IsContainer);
+/// <summary>An address found in use on this host at launch, with its prefix length, and who holds it.</summary>
+public sealed record ExistingAddress(string Ident, Cidr Cidr, bool IsContainer);
 
 /// <summary>
 /// The addresses already in use on this host when the daemon starts (on the bridge, inside running containers

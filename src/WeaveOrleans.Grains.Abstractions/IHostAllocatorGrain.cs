@@ -1,5 +1,6 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Grains;
 
@@ -30,7 +31,7 @@ public interface IHostAllocatorGrain : IGrainWithStringKey
     /// <summary>Waits until the ring exists.</summary>
     Task<IpamReply> Prime(CancellationToken cancellation = default);
 
-    /// <summary>rmpeer: Text is "N IPs taken over from NAME\n". A nickname is accepted too, so this stays text.</summary>
+    /// <summary>rmpeer: TakenOver is how many addresses were taken. A nickname is accepted too, so the name stays text.</summary>
     Task<IpamReply> RemovePeer(string nameOrNickname);
 
     /// <summary>weave reset: hands every range to an heir and stops allocating.</summary>

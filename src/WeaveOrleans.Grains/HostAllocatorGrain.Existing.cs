@@ -41,15 +41,11 @@ public sealed partial class HostAllocatorGrain
         var claims = new List<(ExistingAddress What, Task<Outcome> Answer)>();
         foreach (var what in found)
         {
-            if (!Cidr.TryParse(what.Cidr, out var cidr, out var error))
-            {
-                LogExistingRefused(what.Cidr, Short(what.Ident), error);
-                continue;
-            }
+            var cidr = what.Cidr;
             // After an ordinary restart the state already says so; only what it had lost is news.
             if (Engine.Lookup(what.Ident, null).Contains(cidr))
             {
-                LogExistingKnown(what.Cidr, Short(what.Ident));
+                LogExistingKnown(cidr.ToString(), Short(what.Ident));
                 continue;
             }
             // noErrorOnUnknown: before the ring exists the claim is answered at once and carried out when it does.
@@ -63,13 +59,13 @@ public sealed partial class HostAllocatorGrain
             switch (await answer)
             {
                 case Outcome.Ok:
-                    LogExistingClaimed(what.Cidr, Short(what.Ident));
+                    LogExistingClaimed(what.Cidr.ToString(), Short(what.Ident));
                     break;
                 case Outcome.Failed failed:
-                    LogExistingRefused(what.Cidr, Short(what.Ident), failed.Message);
+                    LogExistingRefused(what.Cidr.ToString(), Short(what.Ident), failed.Message);
                     break;
                 case Outcome.Cancelled cancelled:
-                    LogExistingRefused(what.Cidr, Short(what.Ident), cancelled.Reason);
+                    LogExistingRefused(what.Cidr.ToString(), Short(what.Ident), cancelled.Reason);
                     break;
             }
         }

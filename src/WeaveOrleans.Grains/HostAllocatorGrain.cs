@@ -7,6 +7,7 @@ using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Peers;
 using WeaveOrleans.Storage;
 using WeaveOrleans.Storage.Hosting;
+using WeaveOrleans.Contract.Api;
 using EngineLogLevel = WeaveOrleans.Ipam.Allocation.LogLevel;
 using MsLogLevel = Microsoft.Extensions.Logging.LogLevel;
 
@@ -182,9 +183,8 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
 
     public async Task<IpamReply> Shutdown()
     {
-        var wasStopped = _driver.Stopped;
-        var (outcome, heir) = await _driver.Shutdown(Now);
-        if (!wasStopped && outcome is Outcome.Ok)
+        var (outcome, _) = await _driver.Shutdown(Now);
+        if (outcome is Outcome.Ok { Heir: { } heir })
             LogShutdown(heir == PeerName.None ? "nobody" : heir.ToString());
         return ToReply(outcome);
     }
@@ -287,7 +287,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
 
     private static IpamReply ToReply(Outcome outcome) => outcome switch
     {
-        Outcome.Ok ok => new IpamReply(IpamReplyKind.Ok, ok.Address, ok.Text),
+        Outcome.Ok ok => new IpamReply(IpamReplyKind.Ok, ok.Address, TakenOver: ok.TakenOver, Heir: ok.Heir),
         Outcome.Failed failed => new IpamReply(IpamReplyKind.Failed, Error: failed.Message),
         Outcome.Cancelled cancelled => new IpamReply(IpamReplyKind.Cancelled, Error: cancelled.Reason),
         _ => throw new InvalidOperationException($"unknown outcome {outcome}"),

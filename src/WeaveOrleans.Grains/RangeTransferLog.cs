@@ -2,6 +2,7 @@ using System.Globalization;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Peers;
 using WeaveOrleans.Ipam.Rings;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Grains;
 

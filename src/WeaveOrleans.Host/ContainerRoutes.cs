@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Docker.DotNet;
 using WeaveOrleans.Docker;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Host;
 

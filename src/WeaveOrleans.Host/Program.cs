@@ -9,6 +9,7 @@ using WeaveOrleans.Host.Gossip;
 using WeaveOrleans.Host.Listeners;
 using WeaveOrleans.Host.Warmup;
 using WeaveOrleans.HttpApi;
+using WeaveOrleans.Contract;
 
 // Weave's router prints "weave <version>"; the parser's own --version would add the commit hash.
 if (args is ["--version"])

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using WeaveOrleans.Grains;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.HttpApi;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Prometheus;
 using WeaveOrleans.Grains;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.HttpApi;
 

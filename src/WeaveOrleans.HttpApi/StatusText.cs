@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text;
 using WeaveOrleans.Contract.Text;
 using WeaveOrleans.Grains;
+using WeaveOrleans.Contract;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.HttpApi;
 

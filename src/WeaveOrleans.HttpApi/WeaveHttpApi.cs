@@ -9,6 +9,7 @@ using WeaveOrleans.Grains;
 using WeaveOrleans.HttpApi.Report;
 using WeaveOrleans.HttpApi.Templates;
 using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.HttpApi;
 
@@ -207,7 +208,7 @@ public static class WeaveHttpApi
                 throw new BadInput(problem.Replace("invalid id", "invalid peer name", StringComparison.Ordinal));
             var reply = await grain.RemovePeer(name!);
             if (reply.IsOk)
-                await Text(ctx, StatusCodes.Status200OK, reply.Text ?? Contract.Text.IpamText.TakenOver(0, name!));
+                await Text(ctx, StatusCodes.Status200OK, Contract.Text.IpamText.TakenOver(reply.TakenOver ?? UInt128.Zero, name!));
             else
                 await Refused(ctx, reply, "");
         });
@@ -436,7 +437,7 @@ public static class WeaveHttpApi
                 return Task.CompletedTask;
             if (reply.Kind == IpamReplyKind.Cancelled)
                 return Text(ctx, StatusCodes.Status409Conflict, CancelledBody);
-            var error = RequestInput.OneLine(reply.Error ?? reply.Text ?? "failed");
+            var error = RequestInput.OneLine(reply.Error ?? "failed");
             if (errorPrefix.Length > 0 && !error.StartsWith(errorPrefix, StringComparison.Ordinal))
                 error = errorPrefix + error;
             return Text(ctx, StatusCodes.Status400BadRequest, error);

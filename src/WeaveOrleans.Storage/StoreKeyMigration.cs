@@ -20,8 +20,9 @@ public static class StoreKeyMigration
         var moved = false;
         if (await store.LoadAsync(toKey, cancellationToken).ConfigureAwait(false) is null)
         {
+            var parts = old.Parts.ToDictionary(kv => kv.Key, kv => (byte[]?)kv.Value, StringComparer.Ordinal);
             var rows = old.Rows.ToDictionary(kv => kv.Key, kv => (byte[]?)kv.Value, StringComparer.Ordinal);
-            await store.CommitAsync(toKey, new StateChange(old.Snapshot, rows), cancellationToken).ConfigureAwait(false);
+            await store.CommitAsync(toKey, new StateChange(parts, rows, ReplacesSnapshot: true), cancellationToken).ConfigureAwait(false);
             moved = true;
         }
         await store.DeleteAsync(fromKey, cancellationToken).ConfigureAwait(false);

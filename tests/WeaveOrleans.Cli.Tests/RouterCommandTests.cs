@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using WeaveOrleans.Contract;
 
 namespace WeaveOrleans.Cli.Tests;
 
@@ -14,7 +15,7 @@ public sealed class RouterCommandTests
         var target = $"127.0.0.1:{x.PeerPort}";
 
         var version = await x.Run("version");
-        Assert.Equal((0, $"weave script {Grains.WeaveVersion.Current}\nweave {Grains.WeaveVersion.Current}\n"), (version.Code, version.Out));
+        Assert.Equal((0, $"weave script {Contract.WeaveVersion.Current}\nweave {Contract.WeaveVersion.Current}\n"), (version.Code, version.Out));
 
         Assert.Equal((0, "", ""), await y.Run("connect", target));
         Assert.Equal((0, target + "\n", ""), await y.Run("status", "targets"));

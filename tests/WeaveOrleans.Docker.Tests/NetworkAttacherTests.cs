@@ -4,6 +4,7 @@ using WeaveOrleans.Docker.Tests.Support;
 using WeaveOrleans.TestSupport;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Network;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Docker.Tests;
 

@@ -109,14 +109,15 @@ public sealed class AllocatorDriverTests
 
         var (outcome, heir) = await f.Driver.Shutdown(TimeSpan.Zero).WaitAsync(Deadline);
         Assert.Equal(PeerName.None, heir);
-        Assert.Equal("no other peer to hand the ranges to\n", Assert.IsType<Outcome.Ok>(outcome).Text);
+        Assert.Equal(PeerName.None, Assert.IsType<Outcome.Ok>(outcome).Heir);
         Assert.Equal(1, f.Store.Deletes);
 
         var commits = f.Store.Commits.Count;
         await f.Driver.Tick(TimeSpan.FromMinutes(1));
         await f.Driver.Command((e, id) => e.Delete(id, "anything"));
         Assert.Equal(commits, f.Store.Commits.Count);
-        Assert.Equal("already shut down\n", Assert.IsType<Outcome.Ok>((await f.Driver.Shutdown(TimeSpan.Zero)).Outcome).Text);
+        // Shut down already: done, and no heir this time.
+        Assert.Null(Assert.IsType<Outcome.Ok>((await f.Driver.Shutdown(TimeSpan.Zero)).Outcome).Heir);
     }
 
     [Fact]
@@ -166,20 +167,53 @@ public sealed class AllocatorDriverTests
         Assert.False(string.IsNullOrEmpty(error));
     }
 
-    /// <summary>What the commits applied in order leave behind.</summary>
+    [Fact]
+    public async Task A_snapshot_stored_whole_by_an_earlier_release_loads_and_the_first_flush_stores_it_in_parts()
+    {
+        var f = new DriverFixture();
+        f.Store.Immediate = true;
+        Assert.IsType<Outcome.Ok>(await f.Allocate("c1").WaitAsync(Deadline));
+        var before = f.Driver.Engine.Snapshot();
+        var durable = Durable(f.Store);
+        var releaseBefore = new StoredState(
+            new Dictionary<string, byte[]>(StringComparer.Ordinal) { [StoredState.WholeSnapshotPart] = SnapshotCodec.Encode(before) },
+            durable.Rows);
+
+        var store = new ScriptedStore { Loaded = releaseBefore, Immediate = true };
+        var restarted = await AllocatorDriver.StartAsync(
+            store, DriverFixture.Self.ToString(),
+            stored => Allocator.Restore(f.Config, DriverFixture.Self, "self", new Random(1), stored.Snapshot, stored.Rows),
+            new DriverOutputs((_, _, _) => { }, _ => { }), CancellationToken.None);
+        Assert.Equal(SnapshotCodec.Encode(before), SnapshotCodec.Encode(restarted.Engine.Snapshot()));
+        await restarted.Tick(TimeSpan.FromSeconds(1));
+
+        var migration = Assert.Single(store.Commits).Change;
+        Assert.True(migration.ReplacesSnapshot);
+        Assert.DoesNotContain(StoredState.WholeSnapshotPart, migration.Parts.Keys);
+        Assert.Contains("header", migration.Parts.Keys);
+        var migrated = Durable(store);
+        Assert.DoesNotContain(StoredState.WholeSnapshotPart, migrated.Parts.Keys);
+        var reloaded = StoredAllocator.Decode(migrated);
+        Assert.Equal(SnapshotCodec.Encode(restarted.Engine.Snapshot()), SnapshotCodec.Encode(reloaded.Snapshot!));
+        Assert.Equal(["c1"], reloaded.Rows.Keys);
+    }
+
+    [Fact]
+    public void A_snapshot_stored_both_whole_and_in_parts_is_refused()
+    {
+        var both = new StoredState(
+            new Dictionary<string, byte[]>(StringComparer.Ordinal) { [StoredState.WholeSnapshotPart] = [1], ["header"] = [2] },
+            new Dictionary<string, byte[]>(StringComparer.Ordinal));
+        Assert.Throws<InvalidDataException>(() => StoredAllocator.Decode(both));
+    }
+
+    /// <summary>What the store held at start with the commits applied in order: what a restart would load.</summary>
     private static StoredState Durable(ScriptedStore store)
     {
-        byte[]? snapshot = null;
-        var rows = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var parts = new Dictionary<string, byte[]>(store.Loaded?.Parts ?? new Dictionary<string, byte[]>(), StringComparer.Ordinal);
+        var rows = new Dictionary<string, byte[]>(store.Loaded?.Rows ?? new Dictionary<string, byte[]>(), StringComparer.Ordinal);
         foreach (var (change, _) in store.Commits)
-        {
-            snapshot = change.NewSnapshot ?? snapshot;
-            foreach (var (ident, payload) in change.Rows)
-                if (payload is null)
-                    rows.Remove(ident);
-                else
-                    rows[ident] = payload;
-        }
-        return new StoredState(snapshot, rows);
+            change.ApplyTo(parts, rows);
+        return new StoredState(parts, rows);
     }
 }

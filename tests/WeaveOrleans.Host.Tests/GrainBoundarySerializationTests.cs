@@ -49,7 +49,7 @@ public sealed class GrainBoundarySerializationTests : IDisposable
     [Fact]
     public void Replies_and_owned_entries_carry_typed_addresses()
     {
-        var reply = new IpamReply(IpamReplyKind.Ok, Cidr.Parse("10.0.0.5/8"), "text");
+        var reply = new IpamReply(IpamReplyKind.Ok, Cidr.Parse("10.0.0.5/8"), TakenOver: (UInt128)300, Heir: new PeerName(0x0A));
         Assert.Equal(reply, RoundTrip(reply));
         var entry = new OwnedEntry("c1", true, [Cidr.Parse("10.0.0.5/8"), Cidr.Parse("fd00::5/64")]);
         var back = RoundTrip(entry);

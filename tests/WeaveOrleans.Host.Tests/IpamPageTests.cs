@@ -7,6 +7,7 @@ using AngleSharp.Dom;
 using AngleSharp.Html.Parser;
 using WeaveOrleans.Grains;
 using Xunit.Abstractions;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Host.Tests;
 

@@ -41,4 +41,27 @@ public sealed class PoolKeyMigrationTests
             Assert.Equal(3, (await store.LoadAsync(current, CancellationToken.None))!.Rows.Count);
         }
     }
+
+    /// <summary>
+    /// The host-identity grain state of a peer that ran before pools stays under its old grain key: the
+    /// migrated peer starts with a fresh identity record. Nothing decides on that record (it only logs a
+    /// range change and keeps start times for operators): a relaunch with another range is still caught,
+    /// by the snapshot the state migration carried, and its data dropped.
+    /// </summary>
+    [Fact]
+    public async Task A_peer_migrated_from_before_pools_still_drops_its_data_when_relaunched_with_another_range()
+    {
+        await using var net = new TestNetwork();
+        var host = await net.StartAsync("pr", "10.67.0.0/24", "consensus=1");
+        await host.AllocateAsync("c1");
+        await host.StopAsync();
+        var storeDir = Path.Combine(host.DataDir, Contract.DataDirectoryLayout.AllocatorStoreDirectoryName);
+        await using (var store = new SqliteAllocatorStore(storeDir))
+            Assert.True(await StoreKeyMigration.MoveAsync(store, AllocatorKey.For(PoolId.Default, host.Name), AllocatorKey.Legacy(host.Name), CancellationToken.None));
+
+        var again = await net.StartAsync("pr", "10.68.0.0/24", "consensus=1");
+        Assert.Empty(await again.Grain.Lookup("c1", null));
+        Assert.StartsWith("10.68.0.", await again.AllocateAsync("c2"), StringComparison.Ordinal);
+        await again.StopAsync();
+    }
 }

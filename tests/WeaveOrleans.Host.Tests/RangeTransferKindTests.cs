@@ -1,5 +1,6 @@
 using System.Net;
 using WeaveOrleans.Grains;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Host.Tests;
 

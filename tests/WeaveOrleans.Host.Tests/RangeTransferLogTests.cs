@@ -2,6 +2,7 @@ using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Peers;
 using WeaveOrleans.Ipam.Rings;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Host.Tests;
 

@@ -21,7 +21,7 @@ public sealed class RecoveryTests
         await Poll.UntilAsync(async () => !(await a.StatusAsync()).ConnectedPeers.Contains(c.Name.ToString()), "a sees c go");
         var reply = await a.Grain.RemovePeer("rc");
         Assert.True(reply.IsOk, reply.Error);
-        Assert.Matches(@"^[1-9]\d* IPs taken over from rc\n$", reply.Text);
+        Assert.True(reply.TakenOver > 0, $"took {reply.TakenOver}");
 
         await Poll.UntilAsync(async () =>
         {
@@ -44,7 +44,7 @@ public sealed class RecoveryTests
 
         var reply = await a.Grain.Shutdown();
         Assert.True(reply.IsOk, reply.Error);
-        Assert.Contains(b.Name.ToString(), reply.Text, StringComparison.Ordinal);
+        Assert.Equal(b.Name, reply.Heir);
         await Poll.UntilAsync(async () => (await b.StatusAsync()).Entries.All(e => e.Peer == b.Name.ToString()), "b owns every range");
         var refused = await a.Grain.Allocate("late", null, true);
         Assert.False(refused.IsOk);

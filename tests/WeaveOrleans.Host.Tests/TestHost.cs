@@ -4,6 +4,7 @@ using WeaveOrleans.Grains;
 using WeaveOrleans.Host;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Peers;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Host.Tests;
 

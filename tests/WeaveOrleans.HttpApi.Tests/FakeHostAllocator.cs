@@ -1,5 +1,6 @@
 using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.HttpApi.Tests;
 
@@ -201,7 +202,7 @@ internal sealed class FakeHostAllocator(string universe = "10.0.0.0/8", string? 
         if (nameOrNickname == "self")
             return Task.FromResult(new IpamReply(IpamReplyKind.Failed, Error: "Cannot remove self: it is this peer"));
         var count = DeadPeers.GetValueOrDefault(nameOrNickname);
-        return Task.FromResult(new IpamReply(IpamReplyKind.Ok, Text: $"{count} IPs taken over from {nameOrNickname}\n"));
+        return Task.FromResult(new IpamReply(IpamReplyKind.Ok, TakenOver: (UInt128)count));
     }
 
     public Task<IpamReply> Shutdown()

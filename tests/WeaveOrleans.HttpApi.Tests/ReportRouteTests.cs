@@ -3,6 +3,8 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using WeaveOrleans.Grains;
 using WeaveOrleans.HttpApi.Report;
+using WeaveOrleans.Contract;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.HttpApi.Tests;
 

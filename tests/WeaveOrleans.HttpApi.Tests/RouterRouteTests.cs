@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using WeaveOrleans.Contract;
 
 namespace WeaveOrleans.HttpApi.Tests;
 
@@ -86,7 +87,7 @@ public sealed class RouterRouteTests
 
         var (code, status) = await api.Send(HttpMethod.Get, "/status");
         Assert.Equal(200, code);
-        Assert.StartsWith($"        Version: {Grains.WeaveVersion.Current} (version check update disabled)\n\n        Service: router\n", status, StringComparison.Ordinal);
+        Assert.StartsWith($"        Version: {Contract.WeaveVersion.Current} (version check update disabled)\n\n        Service: router\n", status, StringComparison.Ordinal);
         Assert.Contains(
             "  PeerDiscovery: enabled\n" +
             "        Targets: 2\n" +

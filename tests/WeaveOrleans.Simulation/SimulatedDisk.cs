@@ -164,26 +164,42 @@ public sealed class SimulatedDisk(Random random)
         using (var w = new BinaryWriter(stream))
         {
             w.Write(CommitRecord);
-            w.Write(change.NewSnapshot is not null);
-            if (change.NewSnapshot is { } snapshot)
-            {
-                w.Write(snapshot.Length);
-                w.Write(snapshot);
-            }
-            w.Write(change.Rows.Count);
-            foreach (var (ident, payload) in change.Rows.OrderBy(r => r.Key, StringComparer.Ordinal))
-            {
-                w.Write(ident);
-                w.Write(payload is not null);
-                if (payload is not null)
-                {
-                    w.Write(payload.Length);
-                    w.Write(payload);
-                }
-            }
+            w.Write(change.ReplacesSnapshot);
+            WriteKeyed(w, change.Parts);
+            WriteKeyed(w, change.Rows);
         }
         return stream.ToArray();
     }
+
+    private static void WriteKeyed(BinaryWriter w, IReadOnlyDictionary<string, byte[]?> records)
+    {
+        w.Write(records.Count);
+        foreach (var (key, payload) in records.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            w.Write(key);
+            w.Write(payload is not null);
+            if (payload is not null)
+            {
+                w.Write(payload.Length);
+                w.Write(payload);
+            }
+        }
+    }
+
+    private static void ReadKeyed(BinaryReader r, Dictionary<string, byte[]> into)
+    {
+        for (var n = r.ReadInt32(); n > 0; n--)
+        {
+            var key = r.ReadString();
+            if (r.ReadBoolean())
+                into[key] = r.ReadBytes(r.ReadInt32());
+            else
+                into.Remove(key);
+        }
+    }
+
+    private static Dictionary<string, byte[]?> Nullable(IReadOnlyDictionary<string, byte[]> records) =>
+        records.ToDictionary(r => r.Key, r => (byte[]?)r.Value, StringComparer.Ordinal);
 
     /// <summary>
     /// Recovery at start: replays the journal, cuts off a torn tail, and rewrites what is left as one
@@ -194,14 +210,14 @@ public sealed class SimulatedDisk(Random random)
         var state = Replay(journal, recover: true);
         journal.Frames.Clear();
         if (state is not null)
-            journal.Frames.Add(Frame(Encode(new StateChange(state.Snapshot, state.Rows.ToDictionary(r => r.Key, r => (byte[]?)r.Value, StringComparer.Ordinal)))));
+            journal.Frames.Add(Frame(Encode(new StateChange(Nullable(state.Parts), Nullable(state.Rows), ReplacesSnapshot: true))));
         return state;
     }
 
     /// <summary>Applies the journal in order; with <paramref name="recover"/>, a torn tail is cut off.</summary>
     private StoredState? Replay(Journal journal, bool recover)
     {
-        byte[]? snapshot = null;
+        Dictionary<string, byte[]>? parts = null;
         Dictionary<string, byte[]>? rows = null;
         for (var i = 0; i < journal.Frames.Count; i++)
         {
@@ -217,22 +233,17 @@ public sealed class SimulatedDisk(Random random)
             using var r = new BinaryReader(new MemoryStream(payload.ToArray()));
             if (r.ReadByte() == DeleteRecord)
             {
-                (snapshot, rows) = (null, null);
+                (parts, rows) = (null, null);
                 continue;
             }
+            parts ??= new Dictionary<string, byte[]>(StringComparer.Ordinal);
             rows ??= new Dictionary<string, byte[]>(StringComparer.Ordinal);
             if (r.ReadBoolean())
-                snapshot = r.ReadBytes(r.ReadInt32());
-            for (var n = r.ReadInt32(); n > 0; n--)
-            {
-                var ident = r.ReadString();
-                if (r.ReadBoolean())
-                    rows[ident] = r.ReadBytes(r.ReadInt32());
-                else
-                    rows.Remove(ident);
-            }
+                parts.Clear();
+            ReadKeyed(r, parts);
+            ReadKeyed(r, rows);
         }
-        return rows is null ? null : new StoredState(snapshot, rows);
+        return rows is null ? null : new StoredState(parts!, rows);
     }
 
     private sealed class Journal

@@ -1,5 +1,6 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Encoding;
 using WeaveOrleans.Ipam.Peers;
 
 namespace WeaveOrleans.Simulation;
@@ -146,6 +147,26 @@ public sealed partial class SimulationRun
                     throw new Violation("merge refused", $"{peer.Nickname} refused a merge between honest peers: {peer.Allocator.LastMergeError}");
         if (_rmpeerConflict is null)
             CheckNoAddressHeldTwice();
+        CheckDiskHoldsTheEngine(serving);
+    }
+
+    /// <summary>
+    /// Check 7: once every commit is durable, what a restart would load is exactly the engine's state:
+    /// the snapshot assembled from its stored parts, and the rows. A part change that was never written
+    /// (or a part left behind) shows here, long before a restart would act on it.
+    /// </summary>
+    private static void CheckDiskHoldsTheEngine(List<SimPeer> serving)
+    {
+        foreach (var peer in serving.Where(p => p.Commits.OldestUnsettled is null && p.Driver.StorageFailure is null && !p.Driver.Stopped))
+        {
+            var persisted = peer.PersistedSnapshot;
+            if (persisted is null || !SnapshotCodec.Encode(persisted).AsSpan().SequenceEqual(SnapshotCodec.Encode(peer.Allocator.Snapshot())))
+                throw new Violation("disk differs from engine", $"{peer.Nickname}: the stored snapshot is not the engine's");
+            var rows = peer.PersistedRows;
+            var owned = peer.Allocator.Owned;
+            if (rows.Count != owned.Count || owned.Any(kv => !rows.TryGetValue(kv.Key, out var row) || row.IsContainer != kv.Value.IsContainer || !row.Cidrs.SequenceEqual(kv.Value.Cidrs)))
+                throw new Violation("disk differs from engine", $"{peer.Nickname}: the stored rows are not the engine's");
+        }
     }
 
     /// <summary>What the status line tells the operator to do on a removed peer that came back: weave reset.</summary>

@@ -31,7 +31,7 @@ public sealed class CommitCostReport(ITestOutputHelper output) : IDisposable
         output.WriteLine($"sqlite synchronous on allocator files: {await SynchronousSetting(store.PathFor("small"), store)} (2 = FULL)");
         foreach (var (host, held) in new[] { ("small", 10), ("large", 100_000) })
         {
-            await store.CommitAsync(host, new StateChange(Bytes.Of("ring"), HeldRows(held)), CancellationToken.None);
+            await store.CommitAsync(host, new StateChange(Parts.Ring("ring"), HeldRows(held)), CancellationToken.None);
             var latencies = new double[Samples];
             for (var i = 0; i < Samples; i++)
             {
@@ -74,7 +74,7 @@ public sealed class CommitCostReport(ITestOutputHelper output) : IDisposable
     {
         var raw = new SqliteAllocatorStore(path);
         IAllocatorStore store = grouped ? new GroupCommitStore(raw) : raw;
-        await store.CommitAsync("host", StateChange.Snapshot(Bytes.Of("ring")), CancellationToken.None);
+        await store.CommitAsync("host", StateChange.Part("ring", Bytes.Of("ring")), CancellationToken.None);
         var before = raw.CommittedTransactions;
 
         var clock = Stopwatch.StartNew();
@@ -113,7 +113,7 @@ public sealed class CommitCostReport(ITestOutputHelper output) : IDisposable
     /// <summary>Reads the default a fresh connection gets and what the store sets on its own.</summary>
     private static async Task<string> SynchronousSetting(string file, SqliteAllocatorStore store)
     {
-        await store.CommitAsync("small", StateChange.Snapshot(Bytes.Of("ring")), CancellationToken.None);
+        await store.CommitAsync("small", StateChange.Part("ring", Bytes.Of("ring")), CancellationToken.None);
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = file, Pooling = false }.ToString());
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();

@@ -7,20 +7,27 @@ public sealed class GroupCommitStoreTests
     private const string Host = "peer-a";
     private static CancellationToken None => CancellationToken.None;
 
-    [Fact]
-    public async Task Changes_queued_behind_a_write_go_out_together_with_later_values_winning()
+    /// <summary>A group-commit store whose first write is held open, so what comes next queues behind it.</summary>
+    private static async Task<(GatedMemoryStore Inner, GroupCommitStore Store, Task First)> WithAWriteInFlight()
     {
         var inner = new GatedMemoryStore();
         var store = new GroupCommitStore(inner);
         inner.Hold();
         var first = store.CommitAsync(Host, StateChange.Row("c0", Bytes.Of("first")), None);
         await Deadline.Until(() => inner.InFlight == 1, "the first write to start");
+        return (inner, store, first);
+    }
+
+    [Fact]
+    public async Task Changes_queued_behind_a_write_go_out_together_with_later_values_winning()
+    {
+        var (inner, store, first) = await WithAWriteInFlight();
 
         var queued = new[]
         {
-            store.CommitAsync(Host, new StateChange(Bytes.Of("ring-1"), Rows.Of(("c1", "a"), ("c2", "b"))), None),
-            store.CommitAsync(Host, new StateChange(null, Rows.Of(("c1", null), ("c3", "c"))), None),
-            store.CommitAsync(Host, new StateChange(Bytes.Of("ring-2"), Rows.Of(("c2", "b2"))), None),
+            store.CommitAsync(Host, new StateChange(Parts.Ring("ring-1"), Rows.Of(("c1", "a"), ("c2", "b"))), None),
+            store.CommitAsync(Host, new StateChange(Parts.None, Rows.Of(("c1", null), ("c3", "c"))), None),
+            store.CommitAsync(Host, new StateChange(Parts.Ring("ring-2"), Rows.Of(("c2", "b2"))), None),
         };
         Assert.All(queued, task => Assert.False(task.IsCompleted));
         inner.Release();
@@ -29,10 +36,31 @@ public sealed class GroupCommitStoreTests
         Assert.Equal(2, inner.Written.Count);
         Assert.Equal(2, store.BatchesWritten);
         var merged = inner.Written[1];
-        Assert.Equal("ring-2", Bytes.Text(merged.NewSnapshot!));
+        Assert.Equal("ring-2", Bytes.Text(merged.Parts["ring"]!));
         Assert.Null(merged.Rows["c1"]);
         Assert.Equal("b2", Bytes.Text(merged.Rows["c2"]!));
         Assert.Equal("c", Bytes.Text(merged.Rows["c3"]!));
+    }
+
+    [Fact]
+    public async Task A_whole_snapshot_queued_behind_part_changes_drops_them_and_later_parts_land_on_it()
+    {
+        var (inner, store, first) = await WithAWriteInFlight();
+
+        var queued = new[]
+        {
+            store.CommitAsync(Host, new StateChange(Parts.Of(("entry/1", "e1"), ("entry/2", "e2")), Rows.Of()), None),
+            store.CommitAsync(Host, new StateChange(Parts.Of(("header", "h")), Rows.Of(("c1", "a")), ReplacesSnapshot: true), None),
+            store.CommitAsync(Host, new StateChange(Parts.Of(("entry/3", "e3")), Rows.Of()), None),
+        };
+        inner.Release();
+        await Task.WhenAll(queued.Append(first));
+
+        var merged = inner.Written[1];
+        Assert.True(merged.ReplacesSnapshot);
+        Assert.Equal(["entry/3", "header"], merged.Parts.Keys.Order(StringComparer.Ordinal));
+        var state = await inner.LoadAsync(Host, None);
+        Assert.Equal(["entry/3", "header"], state!.Parts.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]

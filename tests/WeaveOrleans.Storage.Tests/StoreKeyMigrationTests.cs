@@ -6,7 +6,8 @@ namespace WeaveOrleans.Storage.Tests;
 public sealed class StoreKeyMigrationTests
 {
     private static StateChange Change(byte[] snapshot, params (string Ident, byte[] Row)[] rows) =>
-        new(snapshot, rows.ToDictionary(r => r.Ident, r => (byte[]?)r.Row, StringComparer.Ordinal));
+        new(new Dictionary<string, byte[]?>(StringComparer.Ordinal) { ["ring"] = snapshot },
+            rows.ToDictionary(r => r.Ident, r => (byte[]?)r.Row, StringComparer.Ordinal));
 
     [Fact]
     public async Task State_under_the_old_key_moves_whole_to_the_new_one()
@@ -19,7 +20,7 @@ public sealed class StoreKeyMigrationTests
 
         Assert.Null(await store.LoadAsync("aa:bb", CancellationToken.None));
         var moved = (await store.LoadAsync("default/aa:bb", CancellationToken.None))!;
-        Assert.Equal([1, 2, 3], moved.Snapshot);
+        Assert.Equal([1, 2, 3], moved.Parts["ring"]);
         Assert.Equal(["c1", "c2"], moved.Rows.Keys.Order(StringComparer.Ordinal));
         Assert.Equal([5, 6], moved.Rows["c2"]);
         // Once moved there is nothing more to do.
@@ -38,7 +39,7 @@ public sealed class StoreKeyMigrationTests
 
         Assert.Null(await store.LoadAsync("aa:bb", CancellationToken.None));
         var kept = (await store.LoadAsync("default/aa:bb", CancellationToken.None))!;
-        Assert.Equal([2], kept.Snapshot);
+        Assert.Equal([2], kept.Parts["ring"]);
         Assert.Equal(["new"], kept.Rows.Keys);
     }
 

@@ -34,6 +34,6 @@ public static class IpamText
     }
 
     /// <summary>rmpeer's answer: how many addresses were taken over from the peer named.</summary>
-    public static string TakenOver(int count, string nameOrNickname) =>
+    public static string TakenOver(UInt128 count, string nameOrNickname) =>
         string.Create(CultureInfo.InvariantCulture, $"{count} IPs taken over from {nameOrNickname}\n");
 }

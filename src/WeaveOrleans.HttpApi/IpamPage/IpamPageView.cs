@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 using WeaveOrleans.Grains;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.HttpApi;
 

@@ -1,4 +1,5 @@
 using WeaveOrleans.Grains;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.HttpApi.Report;
 

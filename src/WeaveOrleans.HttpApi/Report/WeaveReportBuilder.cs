@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Contract;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.HttpApi.Report;
 

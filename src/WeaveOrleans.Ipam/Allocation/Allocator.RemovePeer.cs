@@ -22,7 +22,7 @@ public sealed partial class Allocator
     {
         var peer = _peers.Resolve(nameOrNickname);
         if (peer is not { } victim || Ring.IsEmpty)
-            return new Outcome.Ok(Text: $"0 IPs taken over from {nameOrNickname}\n");
+            return new Outcome.Ok(TakenOver: UInt128.Zero);
         if (_peers.Reachable.Count > 0 && !_heardFromPeers)
             return new Outcome.Failed($"Cannot remove {nameOrNickname} yet: this peer has not heard from the others since it started, and may itself have been removed. Try again in a moment");
         if (victim == Self)
@@ -40,7 +40,7 @@ public sealed partial class Allocator
         Log(LogLevel.Info, $"Took over {taken} addresses from removed peer {NameOf(victim)}");
         SpreadChange();
         RetryPending(now, tick: false);
-        return new Outcome.Ok(Text: $"{taken} IPs taken over from {nameOrNickname}\n");
+        return new Outcome.Ok(TakenOver: taken);
     }
 
     /// <summary>Takes the removals another peer knows; each removed peer no longer holds a quarantine back.</summary>

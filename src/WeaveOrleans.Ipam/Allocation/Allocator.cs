@@ -3,6 +3,7 @@ using WeaveOrleans.Ipam.Allocation.Holdings;
 using WeaveOrleans.Ipam.Ownership;
 using WeaveOrleans.Ipam.Peers;
 using WeaveOrleans.Ipam.Rings;
+using WeaveOrleans.Ipam.Snapshots;
 
 namespace WeaveOrleans.Ipam.Allocation;
 
@@ -32,12 +33,13 @@ public sealed partial class Allocator
     private Effects _effects = new();
 
     /// <summary>
-    /// Set at start, however the engine was built (new, restored, or restored from nothing or from data
-    /// it discarded): the snapshot goes out with the first effects, ahead of any row, since a start
-    /// discards rows that no snapshot names the peer and range of. After that, the parts say what
-    /// changed. The engine alone decides this; drivers persist what the effects carry.
+    /// What of the snapshot the driver has been given. Nothing at start, however the engine was built
+    /// (new, restored, or restored from nothing or from data it discarded): the whole snapshot goes out
+    /// with the first effects, ahead of any row, since a start discards rows that no snapshot names the
+    /// peer and range of. After that, only the parts that differ. The engine alone decides this;
+    /// drivers persist what the effects carry.
     /// </summary>
-    private bool _snapshotUnwritten = true;
+    private readonly DurableSnapshot _durable = new();
 
     public Allocator(AllocatorConfig config, PeerName self, string nickname, Random random)
         : this(config, self, nickname, random, startFresh: true)
@@ -89,20 +91,20 @@ public sealed partial class Allocator
     private bool Fire(FaultPoint point) => FaultPoints?.Fire(point) == true;
 
     /// <summary>
-    /// Hands over everything produced since the last call, with the changed rows and, when any part
-    /// of it changed, the snapshot: the one place where what to persist is decided.
+    /// Hands over everything produced since the last call, with the changed rows and the parts of the
+    /// snapshot that changed: the one place where what to persist is decided.
     /// </summary>
     public Effects TakeEffects()
     {
         var effects = _effects;
         _effects = new Effects();
         effects.Rows = _idents.TakeChangedRows();
-        // Every part is asked (no short cut), so each starts clean for the next round.
-        var snapshotChanged = _snapshotUnwritten | Ownership.TakeRingChanged() | _peers.TakeDirty()
+        // Every part is asked (no short cut), so each starts clean for the next round; the comparison
+        // with what was handed out runs only when one of them says it changed.
+        var snapshotChanged = _durable.NothingHandedOut | Ownership.TakeRingChanged() | _peers.TakeDirty()
             | _removals.TakeDirty() | _quarantine.TakeDirty() | _bootstrap.TakeDirty();
-        _snapshotUnwritten = false;
-        if (snapshotChanged)
-            effects.Snapshot = Snapshot();
+        if (snapshotChanged && _durable.Change(Snapshot()) is { IsEmpty: false } change)
+            effects.Snapshot = change;
         return effects;
     }
 

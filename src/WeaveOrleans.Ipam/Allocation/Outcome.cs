@@ -15,10 +15,11 @@ public abstract record Outcome
     }
 
     /// <summary>
-    /// Done; <paramref name="Address"/> for allocations, <paramref name="Text"/> for rmpeer's report,
-    /// <paramref name="Heir"/> for a shutdown (<see cref="PeerName.None"/> when nobody took the ranges).
+    /// Done; <paramref name="Address"/> for allocations, <paramref name="TakenOver"/> for rmpeer (how
+    /// many addresses it took), <paramref name="Heir"/> for a shutdown (<see cref="PeerName.None"/>
+    /// when nobody took the ranges). Values only: front-ends word them (Contract's IpamText).
     /// </summary>
-    public sealed record Ok(Cidr? Address = null, string? Text = null, PeerName? Heir = null) : Outcome;
+    public sealed record Ok(Cidr? Address = null, UInt128? TakenOver = null, PeerName? Heir = null) : Outcome;
 
     /// <summary>Refused, with the one-line reason a user sees.</summary>
     public sealed record Failed(string Message) : Outcome;

@@ -4,8 +4,8 @@ using Npgsql;
 namespace WeaveOrleans.Storage.Postgres;
 
 /// <summary>
-/// <see cref="IAllocatorStore"/> on PostgreSQL: a commit is one transaction of at most three statements
-/// (snapshot, deletes, upserts) sent as one batch; durability is the server's (fsync, synchronous_commit).
+/// <see cref="IAllocatorStore"/> on PostgreSQL: a commit is one transaction of at most six statements
+/// (clearing the snapshot, then deletes and upserts of parts and of rows) sent as one batch; durability is the server's (fsync, synchronous_commit).
 /// </summary>
 public sealed class PostgresAllocatorStore : IAllocatorStore, ICountsTransactions, IAsyncDisposable
 {
@@ -26,29 +26,19 @@ public sealed class PostgresAllocatorStore : IAllocatorStore, ICountsTransaction
     {
         ArgumentException.ThrowIfNullOrEmpty(hostKey);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        // REPEATABLE READ so the snapshot and the rows are read from the same commit.
+        // REPEATABLE READ so the parts and the rows are read from the same commit.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
-        byte[]? snapshot = null;
-        await using (var command = Command(connection, PostgresStoreSql.SelectSnapshot, hostKey))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        var parts = await ReadKeyed(connection, PostgresStoreSql.SelectParts, hostKey, cancellationToken).ConfigureAwait(false);
+        await using (var command = Command(connection, PostgresStoreSql.SelectWholeSnapshot, hostKey))
         {
-            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] whole)
             {
-                snapshot = reader.GetFieldValue<byte[]>(0);
+                parts.TryAdd(StoredState.WholeSnapshotPart, whole);
             }
         }
-
-        var rows = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        await using (var command = Command(connection, PostgresStoreSql.SelectRows, hostKey))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                rows.Add(reader.GetString(0), reader.GetFieldValue<byte[]>(1));
-            }
-        }
+        var rows = await ReadKeyed(connection, PostgresStoreSql.SelectRows, hostKey, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return snapshot is null && rows.Count == 0 ? null : new StoredState(snapshot, rows);
+        return parts.Count == 0 && rows.Count == 0 ? null : new StoredState(parts, rows);
     }
 
     public async Task CommitAsync(string hostKey, StateChange change, CancellationToken cancellationToken)
@@ -58,35 +48,13 @@ public sealed class PostgresAllocatorStore : IAllocatorStore, ICountsTransaction
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        if (change.NewSnapshot is { } snapshot)
+        if (change.ReplacesSnapshot)
         {
-            batch.BatchCommands.Add(BatchCommand(PostgresStoreSql.UpsertSnapshot, hostKey, snapshot));
+            batch.BatchCommands.Add(BatchCommand(PostgresStoreSql.DeleteHostParts, hostKey));
+            batch.BatchCommands.Add(BatchCommand(PostgresStoreSql.DeleteHostSnapshot, hostKey));
         }
-
-        var upsertIdents = new List<string>();
-        var upsertPayloads = new List<byte[]>();
-        var deleteIdents = new List<string>();
-        foreach (var (ident, payload) in change.Rows)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (payload is null)
-            {
-                deleteIdents.Add(ident);
-            }
-            else
-            {
-                upsertIdents.Add(ident);
-                upsertPayloads.Add(payload);
-            }
-        }
-        if (deleteIdents.Count > 0)
-        {
-            batch.BatchCommands.Add(BatchCommand(PostgresStoreSql.DeleteRows, hostKey, deleteIdents.ToArray()));
-        }
-        if (upsertIdents.Count > 0)
-        {
-            batch.BatchCommands.Add(BatchCommand(PostgresStoreSql.UpsertRows, hostKey, upsertIdents.ToArray(), upsertPayloads.ToArray()));
-        }
+        AddKeyed(batch, change.Parts, PostgresStoreSql.DeleteParts, PostgresStoreSql.UpsertParts, hostKey, cancellationToken);
+        AddKeyed(batch, change.Rows, PostgresStoreSql.DeleteRows, PostgresStoreSql.UpsertRows, hostKey, cancellationToken);
 
         if (batch.BatchCommands.Count > 0)
         {
@@ -106,6 +74,7 @@ public sealed class PostgresAllocatorStore : IAllocatorStore, ICountsTransaction
             BatchCommands =
             {
                 BatchCommand(PostgresStoreSql.DeleteHostRows, hostKey),
+                BatchCommand(PostgresStoreSql.DeleteHostParts, hostKey),
                 BatchCommand(PostgresStoreSql.DeleteHostSnapshot, hostKey),
             },
         };
@@ -155,6 +124,48 @@ public sealed class PostgresAllocatorStore : IAllocatorStore, ICountsTransaction
         {
             schemaTurn.Release();
         }
+    }
+
+    /// <summary>Adds one delete and one upsert statement (arrays, so one each however many keys) for the changes given.</summary>
+    private static void AddKeyed(
+        NpgsqlBatch batch, IReadOnlyDictionary<string, byte[]?> changes, string deleteSql, string upsertSql, string hostKey, CancellationToken cancellationToken)
+    {
+        var upsertKeys = new List<string>();
+        var upsertPayloads = new List<byte[]>();
+        var deleteKeys = new List<string>();
+        foreach (var (key, payload) in changes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (payload is null)
+            {
+                deleteKeys.Add(key);
+            }
+            else
+            {
+                upsertKeys.Add(key);
+                upsertPayloads.Add(payload);
+            }
+        }
+        if (deleteKeys.Count > 0)
+        {
+            batch.BatchCommands.Add(BatchCommand(deleteSql, hostKey, deleteKeys.ToArray()));
+        }
+        if (upsertKeys.Count > 0)
+        {
+            batch.BatchCommands.Add(BatchCommand(upsertSql, hostKey, upsertKeys.ToArray(), upsertPayloads.ToArray()));
+        }
+    }
+
+    private static async Task<Dictionary<string, byte[]>> ReadKeyed(NpgsqlConnection connection, string sql, string hostKey, CancellationToken cancellationToken)
+    {
+        var read = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        await using var command = Command(connection, sql, hostKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            read.Add(reader.GetString(0), reader.GetFieldValue<byte[]>(1));
+        }
+        return read;
     }
 
     private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, string hostKey) =>

@@ -4,7 +4,7 @@ namespace WeaveOrleans.Storage.Sqlite;
 
 /// <summary>
 /// <see cref="IAllocatorStore"/> on one SQLite file per host under a data directory (WAL, synchronous=FULL).
-/// A commit writes only the changed rows, so its cost does not depend on how many rows the host holds.
+/// A commit writes only the changed parts and rows, so its cost does not depend on how many the host holds.
 /// </summary>
 public sealed class SqliteAllocatorStore : IAllocatorStore, ICountsTransactions, IAsyncDisposable
 {
@@ -27,28 +27,18 @@ public sealed class SqliteAllocatorStore : IAllocatorStore, ICountsTransactions,
     public Task<StoredState?> LoadAsync(string hostKey, CancellationToken cancellationToken) =>
         FileFor(hostKey).WithConnectionAsync(async connection =>
         {
-            // One read transaction so the snapshot and the rows come from the same commit.
+            // One read transaction so the parts and the rows come from the same commit.
             await using var transaction = connection.BeginTransaction(deferred: true);
-            byte[]? snapshot = null;
-            await using (var command = Command(connection, transaction, SqliteStoreSql.SelectSnapshot, hostKey))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            var parts = await ReadKeyed(connection, transaction, SqliteStoreSql.SelectParts, hostKey, cancellationToken).ConfigureAwait(false);
+            await using (var command = Command(connection, transaction, SqliteStoreSql.SelectWholeSnapshot, hostKey))
             {
-                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is byte[] whole)
                 {
-                    snapshot = (byte[])reader.GetValue(0);
+                    parts.TryAdd(StoredState.WholeSnapshotPart, whole);
                 }
             }
-
-            var rows = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-            await using (var command = Command(connection, transaction, SqliteStoreSql.SelectRows, hostKey))
-            await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-            {
-                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    rows.Add(reader.GetString(0), (byte[])reader.GetValue(1));
-                }
-            }
-            return snapshot is null && rows.Count == 0 ? null : new StoredState(snapshot, rows);
+            var rows = await ReadKeyed(connection, transaction, SqliteStoreSql.SelectRows, hostKey, cancellationToken).ConfigureAwait(false);
+            return parts.Count == 0 && rows.Count == 0 ? null : new StoredState(parts, rows);
         }, cancellationToken);
 
     public Task CommitAsync(string hostKey, StateChange change, CancellationToken cancellationToken)
@@ -107,6 +97,19 @@ public sealed class SqliteAllocatorStore : IAllocatorStore, ICountsTransactions,
             }
             return file;
         }
+    }
+
+    private static async Task<Dictionary<string, byte[]>> ReadKeyed(
+        SqliteConnection connection, SqliteTransaction transaction, string sql, string hostKey, CancellationToken cancellationToken)
+    {
+        var read = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        await using var command = Command(connection, transaction, sql, hostKey);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            read.Add(reader.GetString(0), (byte[])reader.GetValue(1));
+        }
+        return read;
     }
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql, string hostKey)

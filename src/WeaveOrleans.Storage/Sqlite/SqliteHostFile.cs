@@ -11,7 +11,9 @@ internal sealed class SqliteHostFile : IAsyncDisposable
     private readonly SemaphoreSlim turn = new(1, 1);
     private readonly string path;
     private SqliteConnection? connection;
-    private SqliteCommand? upsertSnapshot;
+    private SqliteCommand? upsertPart;
+    private SqliteCommand? deletePart;
+    private SqliteCommand? deleteParts;
     private SqliteCommand? upsertRow;
     private SqliteCommand? deleteRow;
 
@@ -36,22 +38,23 @@ internal sealed class SqliteHostFile : IAsyncDisposable
     /// <summary>Runs inside <see cref="WithConnectionAsync{T}"/>: writes the change under an open transaction.</summary>
     public async Task WriteAsync(SqliteTransaction transaction, string hostKey, StateChange change, CancellationToken cancellationToken)
     {
-        if (change.NewSnapshot is { } snapshot)
+        if (change.ReplacesSnapshot)
         {
-            await Run(upsertSnapshot!, transaction, hostKey, null, snapshot, cancellationToken).ConfigureAwait(false);
+            await Run(deleteParts!, transaction, hostKey, null, null, cancellationToken).ConfigureAwait(false);
         }
-        foreach (var (ident, payload) in change.Rows)
+        await WriteKeyed(change.Parts, upsertPart!, deletePart!, transaction, hostKey, cancellationToken).ConfigureAwait(false);
+        await WriteKeyed(change.Rows, upsertRow!, deleteRow!, transaction, hostKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task WriteKeyed(
+        IReadOnlyDictionary<string, byte[]?> changes, SqliteCommand upsert, SqliteCommand delete,
+        SqliteTransaction transaction, string hostKey, CancellationToken cancellationToken)
+    {
+        foreach (var (key, payload) in changes)
         {
-            // Checked per row so a cancellation that arrives mid-transaction rolls the whole change back.
+            // Checked per record so a cancellation that arrives mid-transaction rolls the whole change back.
             cancellationToken.ThrowIfCancellationRequested();
-            if (payload is null)
-            {
-                await Run(deleteRow!, transaction, hostKey, ident, null, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await Run(upsertRow!, transaction, hostKey, ident, payload, cancellationToken).ConfigureAwait(false);
-            }
+            await Run(payload is null ? delete : upsert, transaction, hostKey, key, payload, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -60,7 +63,9 @@ internal sealed class SqliteHostFile : IAsyncDisposable
         await turn.WaitAsync().ConfigureAwait(false);
         try
         {
-            upsertSnapshot?.Dispose();
+            upsertPart?.Dispose();
+            deletePart?.Dispose();
+            deleteParts?.Dispose();
             upsertRow?.Dispose();
             deleteRow?.Dispose();
             if (connection is not null)
@@ -75,13 +80,14 @@ internal sealed class SqliteHostFile : IAsyncDisposable
         }
     }
 
-    private static Task<int> Run(SqliteCommand command, SqliteTransaction transaction, string hostKey, string? ident, byte[]? payload, CancellationToken cancellationToken)
+    /// <summary>Runs a prepared statement; <paramref name="key"/> fills its second parameter (an ident or a part).</summary>
+    private static Task<int> Run(SqliteCommand command, SqliteTransaction transaction, string hostKey, string? key, byte[]? payload, CancellationToken cancellationToken)
     {
         command.Transaction = transaction;
         command.Parameters["$host"].Value = hostKey;
-        if (ident is not null)
+        if (key is not null)
         {
-            command.Parameters["$ident"].Value = ident;
+            command.Parameters[1].Value = key;
         }
         if (payload is not null)
         {
@@ -110,7 +116,9 @@ internal sealed class SqliteHostFile : IAsyncDisposable
             await opened.OpenAsync(cancellationToken).ConfigureAwait(false);
             await Execute(opened, SqliteStoreSql.OpenPragmas, cancellationToken).ConfigureAwait(false);
             await Execute(opened, SqliteStoreSql.CreateSchema, cancellationToken).ConfigureAwait(false);
-            upsertSnapshot = Prepare(opened, SqliteStoreSql.UpsertSnapshot, "$host", "$payload");
+            upsertPart = Prepare(opened, SqliteStoreSql.UpsertPart, "$host", "$part", "$payload");
+            deletePart = Prepare(opened, SqliteStoreSql.DeletePart, "$host", "$part");
+            deleteParts = Prepare(opened, SqliteStoreSql.DeleteParts, "$host");
             upsertRow = Prepare(opened, SqliteStoreSql.UpsertRow, "$host", "$ident", "$payload");
             deleteRow = Prepare(opened, SqliteStoreSql.DeleteRow, "$host", "$ident");
         }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using WeaveOrleans.Grains;
+using WeaveOrleans.Contract.Api;
 
 namespace WeaveOrleans.Docker.Tests.Support;
 

@@ -1,10 +1,11 @@
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Snapshots;
 using WeaveOrleans.Simulation;
 
 namespace WeaveOrleans.Ipam.Tests.Allocation;
 
-/// <summary>What TakeEffects hands the driver to persist: the changed rows and, when it changed, the snapshot.</summary>
+/// <summary>What TakeEffects hands the driver to persist: the changed rows and the parts of the snapshot that changed.</summary>
 public class EffectsTests
 {
     private static readonly TimeSpan Now = TimeSpan.Zero;
@@ -18,13 +19,20 @@ public class EffectsTests
         return allocator;
     }
 
+    /// <summary>The snapshot a whole change carries.</summary>
+    private static AllocatorSnapshot Whole(SnapshotChange? change)
+    {
+        Assert.NotNull(change);
+        Assert.True(change.Whole);
+        return SnapshotParts.Assemble(change.Written)!;
+    }
+
     [Fact]
     public void A_new_engine_persists_its_snapshot_first_and_then_nothing_until_something_changes()
     {
         var allocator = new Allocator(Configs.Consensus("10.0.3.0/26", 3), PeerNetwork.Name(1), "one", new Random(1));
         var first = allocator.TakeEffects();
-        Assert.NotNull(first.Snapshot);
-        Assert.Equal(PeerNetwork.Name(1), first.Snapshot.Self);
+        Assert.Equal(PeerNetwork.Name(1), Whole(first.Snapshot).Self);
         Assert.Empty(first.Rows);
 
         var idle = allocator.TakeEffects();
@@ -39,8 +47,7 @@ public class EffectsTests
         // "No valid persisted data" (simulator seeds 7742, 9801).
         var allocator = Allocator.Restore(Configs.Observer("10.0.3.0/26"), PeerNetwork.Name(1), "one", new Random(1), null, new Dictionary<string, OwnedAddresses>());
         var first = allocator.TakeEffects();
-        Assert.NotNull(first.Snapshot);
-        Assert.Equal(PeerNetwork.Name(1), first.Snapshot.Self);
+        Assert.Equal(PeerNetwork.Name(1), Whole(first.Snapshot).Self);
         Assert.Null(allocator.TakeEffects().Snapshot);
     }
 
@@ -51,7 +58,7 @@ public class EffectsTests
         var rows = new Dictionary<string, OwnedAddresses> { ["c1"] = new(true, [Cidr.Parse("10.0.3.5/26")]) };
         var allocator = Allocator.Restore(Configs.Observer("10.0.3.0/26"), PeerNetwork.Name(1), "one", new Random(1), old, rows);
         var first = allocator.TakeEffects();
-        Assert.Equal(PeerNetwork.Name(1), first.Snapshot?.Self);
+        Assert.Equal(PeerNetwork.Name(1), Whole(first.Snapshot).Self);
         Assert.Equal(("c1", (OwnedAddresses?)null), (first.Rows.Single().Key, first.Rows.Single().Value));
     }
 
@@ -61,7 +68,7 @@ public class EffectsTests
         var before = new Allocator(Configs.Consensus("10.0.3.0/26", 1), PeerNetwork.Name(1), "one", new Random(1));
         before.Prime(1, Now);
         var allocator = Allocator.Restore(before.Config, before.Self, before.Nickname, new Random(1), before.Snapshot(), new Dictionary<string, OwnedAddresses>());
-        Assert.Equal(before.Ring.Entries, allocator.TakeEffects().Snapshot!.Ring!.Entries);
+        Assert.Equal(before.Ring.Entries, Whole(allocator.TakeEffects().Snapshot).Ring!.Entries);
         Assert.Null(allocator.TakeEffects().Snapshot);
     }
 
@@ -89,25 +96,31 @@ public class EffectsTests
     }
 
     [Fact]
-    public void Creating_the_ring_carries_a_snapshot_with_the_ring_and_no_consensus_state()
+    public void Creating_the_ring_carries_the_ring_and_its_entries_and_no_consensus_state()
     {
         var allocator = new Allocator(Configs.Consensus("10.0.3.0/26", 1), PeerNetwork.Name(1), "one", new Random(1));
         allocator.TakeEffects();
         allocator.Prime(1, Now);
-        var snapshot = allocator.TakeEffects().Snapshot;
-        Assert.NotNull(snapshot);
-        Assert.NotNull(snapshot.Ring);
-        Assert.Null(snapshot.Paxos);
+        var change = allocator.TakeEffects().Snapshot;
+        Assert.NotNull(change);
+        Assert.False(change.Whole);
+        Assert.Contains(change.Written, p => p is RingPart);
+        Assert.Equal(allocator.Ring.Count, change.Written.Count(p => p is RingEntryPart));
+        Assert.DoesNotContain(change.Written, p => p is ConsensusPart);
     }
 
     [Fact]
-    public void A_tick_that_changes_the_advertised_free_count_persists_the_snapshot()
+    public void A_tick_that_changes_the_advertised_free_count_persists_that_ring_entry_alone()
     {
         var allocator = WithRing();
         allocator.Allocate(2, "c1", null, isContainer: true, Now);
         allocator.TakeEffects();
         allocator.Tick(Now);
-        Assert.NotNull(allocator.TakeEffects().Snapshot);
+        var change = allocator.TakeEffects().Snapshot;
+        Assert.NotNull(change);
+        var entry = Assert.IsType<RingEntryPart>(Assert.Single(change.Written));
+        Assert.Equal(allocator.Ring.Entries.Single(e => e.Token == entry.Entry.Token), entry.Entry);
+        Assert.Empty(change.Removed);
         allocator.Tick(Now);
         Assert.Null(allocator.TakeEffects().Snapshot);
     }
@@ -138,7 +151,7 @@ public class EffectsTests
         var answers = allocator.TakeEffects().Completions.ToDictionary(c => c.RequestId, c => c.Outcome);
         Assert.Equal("Free: address 10.0.3.9 not found for c1", Assert.IsType<Outcome.Failed>(answers[7]).Message);
         Assert.Equal("Delete: no addresses for c1", Assert.IsType<Outcome.Failed>(answers[8]).Message);
-        Assert.Equal("0 IPs taken over from nobody\n", Assert.IsType<Outcome.Ok>(answers[9]).Text);
+        Assert.Equal(UInt128.Zero, Assert.IsType<Outcome.Ok>(answers[9]).TakenOver);
         Assert.Equal(Peers.PeerName.None, Assert.IsType<Outcome.Ok>(answers[10]).Heir);
     }
 
@@ -153,6 +166,6 @@ public class EffectsTests
         var effects = restored.TakeEffects();
         var row = Assert.Single(effects.Rows);
         Assert.Equal(("c1", (OwnedAddresses?)null), (row.Key, row.Value));
-        Assert.Equal(allocator.Self, effects.Snapshot!.Self);
+        Assert.Equal(allocator.Self, Whole(effects.Snapshot).Self);
     }
 }

@@ -76,7 +76,7 @@ public class LifecycleTests
         net.Settle();
         net.Crash(p[2]);
         var result = net.Run(p[0], (a, id) => a.RemovePeer(id, p[2].Name.ToString(), net.Now));
-        Assert.Equal("256 IPs taken over from " + p[2].Name + "\n", Assert.IsType<Outcome.Ok>(result).Text);
+        Assert.Equal((UInt128)256, Assert.IsType<Outcome.Ok>(result).TakenOver);
         net.Settle();
         Assert.DoesNotContain(p[2].Name, p[1].Allocator.Ring.Peers());
         Assert.Equal(p[0].Allocator.Ring.Entries, p[1].Allocator.Ring.Entries);
@@ -87,8 +87,8 @@ public class LifecycleTests
     {
         var (net, p) = ThreeSeeded(35);
         net.Crash(p[2]);
-        Assert.Equal("0 IPs taken over from nobody\n", Assert.IsType<Outcome.Ok>(net.Run(p[0], (a, id) => a.RemovePeer(id, "nobody", net.Now))).Text);
-        Assert.StartsWith("256 IPs", Assert.IsType<Outcome.Ok>(net.Run(p[0], (a, id) => a.RemovePeer(id, p[2].Nickname, net.Now))).Text);
+        Assert.Equal(UInt128.Zero, Assert.IsType<Outcome.Ok>(net.Run(p[0], (a, id) => a.RemovePeer(id, "nobody", net.Now))).TakenOver);
+        Assert.Equal((UInt128)256, Assert.IsType<Outcome.Ok>(net.Run(p[0], (a, id) => a.RemovePeer(id, p[2].Nickname, net.Now))).TakenOver);
     }
 
     [Fact]

@@ -73,15 +73,17 @@ public class SimulatedDiskTests
     {
         var disk = new SimulatedDisk(new Random(1));
         var store = disk.For(Host);
-        await store.CommitAsync(Host, new StateChange([9], new Dictionary<string, byte[]?> { ["a"] = [1], ["b"] = [2] }), CancellationToken.None);
+        await store.CommitAsync(Host, new StateChange(new Dictionary<string, byte[]?> { ["header"] = [9], ["entry/1"] = [8] }, new Dictionary<string, byte[]?> { ["a"] = [1], ["b"] = [2] }, ReplacesSnapshot: true), CancellationToken.None);
         await store.CommitAsync(Host, Row("a", 3), CancellationToken.None);
         await store.CommitAsync(Host, StateChange.Row("b", null), CancellationToken.None);
+        await store.CommitAsync(Host, StateChange.Part("entry/1", null), CancellationToken.None);
 
         var first = await store.LoadAsync(Host, CancellationToken.None);
         var second = await store.LoadAsync(Host, CancellationToken.None);
         foreach (var loaded in new[] { first!, second! })
         {
-            Assert.Equal([9], loaded.Snapshot);
+            Assert.Equal(["header"], loaded.Parts.Keys);
+            Assert.Equal([9], loaded.Parts["header"]);
             Assert.Equal(["a"], loaded.Rows.Keys);
             Assert.Equal([3], loaded.Rows["a"]);
         }

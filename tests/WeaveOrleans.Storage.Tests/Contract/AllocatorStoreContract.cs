@@ -23,12 +23,12 @@ public abstract class AllocatorStoreContract
     public async Task A_commit_is_read_back_with_its_snapshot_and_rows()
     {
         await using var store = AsDisposable(OpenStore());
-        await store.Store.CommitAsync(HostKey, new StateChange(Bytes.Of("ring-1"), Rows.Of(("c1", "10.32.0.1"), ("c2", "10.32.0.2"))), None);
+        await store.Store.CommitAsync(HostKey, new StateChange(Parts.Ring("ring-1"), Rows.Of(("c1", "10.32.0.1"), ("c2", "10.32.0.2"))), None);
 
         var state = await store.Store.LoadAsync(HostKey, None);
 
         Assert.NotNull(state);
-        Assert.Equal("ring-1", Bytes.Text(state.Snapshot!));
+        Assert.Equal("ring-1", Bytes.Text(state.Parts["ring"]));
         Assert.Equal(["c1", "c2"], state.Rows.Keys.Order());
         Assert.Equal("10.32.0.2", Bytes.Text(state.Rows["c2"]));
     }
@@ -38,13 +38,13 @@ public abstract class AllocatorStoreContract
     {
         await using var store = AsDisposable(OpenStore());
         await store.Store.CommitAsync(HostKey, StateChange.Row("c1", Bytes.Of("a")), None);
-        Assert.Null((await store.Store.LoadAsync(HostKey, None))!.Snapshot);
+        Assert.Empty((await store.Store.LoadAsync(HostKey, None))!.Parts);
 
-        await store.Store.CommitAsync(HostKey, StateChange.Snapshot(Bytes.Of("ring-1")), None);
+        await store.Store.CommitAsync(HostKey, StateChange.Part("ring", Bytes.Of("ring-1")), None);
         await store.Store.CommitAsync(HostKey, StateChange.Row("c1", Bytes.Of("b")), None);
 
         var state = await store.Store.LoadAsync(HostKey, None);
-        Assert.Equal("ring-1", Bytes.Text(state!.Snapshot!));
+        Assert.Equal("ring-1", Bytes.Text(state!.Parts["ring"]));
         Assert.Equal("b", Bytes.Text(state.Rows["c1"]));
     }
 
@@ -52,12 +52,41 @@ public abstract class AllocatorStoreContract
     public async Task A_null_row_value_deletes_the_row()
     {
         await using var store = AsDisposable(OpenStore());
-        await store.Store.CommitAsync(HostKey, new StateChange(Bytes.Of("ring"), Rows.Of(("c1", "a"), ("c2", "b"), ("c3", "c"))), None);
+        await store.Store.CommitAsync(HostKey, new StateChange(Parts.Ring("ring"), Rows.Of(("c1", "a"), ("c2", "b"), ("c3", "c"))), None);
 
-        await store.Store.CommitAsync(HostKey, new StateChange(null, Rows.Of(("c1", null), ("c3", null), ("never-held", null))), None);
+        await store.Store.CommitAsync(HostKey, new StateChange(Parts.None, Rows.Of(("c1", null), ("c3", null), ("never-held", null))), None);
 
         var state = await store.Store.LoadAsync(HostKey, None);
         Assert.Equal(["c2"], state!.Rows.Keys);
+    }
+
+    [SkippableFact]
+    public async Task A_part_change_writes_only_its_parts_and_a_null_part_deletes_it()
+    {
+        await using var store = AsDisposable(OpenStore());
+        await store.Store.CommitAsync(HostKey, new StateChange(Parts.Of(("header", "h"), ("entry/1", "e1"), ("entry/2", "e2")), Rows.Of(("c1", "a")), ReplacesSnapshot: true), None);
+
+        await store.Store.CommitAsync(HostKey, new StateChange(Parts.Of(("entry/1", null), ("entry/2", "e2'"), ("entry/3", "e3")), Rows.Of()), None);
+
+        var state = await store.Store.LoadAsync(HostKey, None);
+        Assert.Equal(["entry/2", "entry/3", "header"], state!.Parts.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("e2'", Bytes.Text(state.Parts["entry/2"]));
+        Assert.Equal("h", Bytes.Text(state.Parts["header"]));
+        Assert.Equal(["c1"], state.Rows.Keys);
+    }
+
+    [SkippableFact]
+    public async Task A_whole_snapshot_replaces_every_part_and_leaves_the_rows()
+    {
+        await using var store = AsDisposable(OpenStore());
+        await store.Store.CommitAsync(HostKey, new StateChange(Parts.Of(("header", "old"), ("entry/1", "e1")), Rows.Of(("c1", "a")), ReplacesSnapshot: true), None);
+
+        await store.Store.CommitAsync(HostKey, new StateChange(Parts.Of(("header", "new"), ("entry/9", "e9")), Rows.Of(("c2", "b")), ReplacesSnapshot: true), None);
+
+        var state = await store.Store.LoadAsync(HostKey, None);
+        Assert.Equal(["entry/9", "header"], state!.Parts.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("new", Bytes.Text(state.Parts["header"]));
+        Assert.Equal(["c1", "c2"], state.Rows.Keys.Order(StringComparer.Ordinal));
     }
 
     [SkippableFact]
@@ -65,8 +94,8 @@ public abstract class AllocatorStoreContract
     {
         await using var store = AsDisposable(OpenStore());
         var otherHost = HostKey + "-other";
-        await store.Store.CommitAsync(HostKey, new StateChange(Bytes.Of("ring"), Rows.Of(("c1", "a"))), None);
-        await store.Store.CommitAsync(otherHost, new StateChange(Bytes.Of("ring-2"), Rows.Of(("c9", "z"))), None);
+        await store.Store.CommitAsync(HostKey, new StateChange(Parts.Ring("ring"), Rows.Of(("c1", "a"))), None);
+        await store.Store.CommitAsync(otherHost, new StateChange(Parts.Ring("ring-2"), Rows.Of(("c9", "z"))), None);
 
         await store.Store.DeleteAsync(HostKey, None);
 
@@ -80,14 +109,14 @@ public abstract class AllocatorStoreContract
     public async Task A_change_that_fails_part_way_leaves_nothing_of_itself_behind()
     {
         await using var store = AsDisposable(OpenStore());
-        await store.Store.CommitAsync(HostKey, new StateChange(Bytes.Of("ring-1"), Rows.Of(("c1", "old"))), None);
+        await store.Store.CommitAsync(HostKey, new StateChange(Parts.Ring("ring-1"), Rows.Of(("c1", "old"))), None);
 
         // The empty ident breaks the table's check constraint only after the snapshot and two rows were written.
-        var failing = new StateChange(Bytes.Of("ring-2"), Rows.Of(("c1", "new"), ("c2", "b"), ("", "bad")));
+        var failing = new StateChange(Parts.Ring("ring-2"), Rows.Of(("c1", "new"), ("c2", "b"), ("", "bad")));
         await Assert.ThrowsAnyAsync<Exception>(() => store.Store.CommitAsync(HostKey, failing, None));
 
         var state = await store.Store.LoadAsync(HostKey, None);
-        Assert.Equal("ring-1", Bytes.Text(state!.Snapshot!));
+        Assert.Equal("ring-1", Bytes.Text(state!.Parts["ring"]));
         Assert.Equal(["c1"], state.Rows.Keys);
         Assert.Equal("old", Bytes.Text(state.Rows["c1"]));
     }
@@ -96,15 +125,15 @@ public abstract class AllocatorStoreContract
     public async Task A_change_cancelled_part_way_leaves_nothing_of_itself_behind()
     {
         await using var store = AsDisposable(OpenStore());
-        await store.Store.CommitAsync(HostKey, new StateChange(Bytes.Of("ring-1"), Rows.Of(("c1", "old"))), None);
+        await store.Store.CommitAsync(HostKey, new StateChange(Parts.Ring("ring-1"), Rows.Of(("c1", "old"))), None);
         using var cancel = new CancellationTokenSource();
         var rows = Rows.Of(("c1", "new"), ("c2", "b"), ("c3", "c"), ("c4", "d"));
 
-        var change = new StateChange(Bytes.Of("ring-2"), new CancelWhileEnumerating(rows, cancelAfter: 2, cancel));
+        var change = new StateChange(Parts.Ring("ring-2"), new CancelWhileEnumerating(rows, cancelAfter: 2, cancel));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.Store.CommitAsync(HostKey, change, cancel.Token));
 
         var state = await store.Store.LoadAsync(HostKey, None);
-        Assert.Equal("ring-1", Bytes.Text(state!.Snapshot!));
+        Assert.Equal("ring-1", Bytes.Text(state!.Parts["ring"]));
         Assert.Equal(["c1"], state.Rows.Keys);
         Assert.Equal("old", Bytes.Text(state.Rows["c1"]));
     }
@@ -114,7 +143,7 @@ public abstract class AllocatorStoreContract
     {
         var raw = OpenStore();
         await using var store = AsDisposable(new GroupCommitStore(raw));
-        await store.Store.CommitAsync(HostKey, StateChange.Snapshot(Bytes.Of("ring")), None);
+        await store.Store.CommitAsync(HostKey, StateChange.Part("ring", Bytes.Of("ring")), None);
         var counter = (ICountsTransactions)raw;
         var before = counter.CommittedTransactions;
 
@@ -135,14 +164,14 @@ public abstract class AllocatorStoreContract
     {
         await using (var first = AsDisposable(OpenStore()))
         {
-            await first.Store.CommitAsync(HostKey, new StateChange(Bytes.Of("ring-1"), Rows.Of(("c1", "a"), ("c2", "b"))), None);
-            await first.Store.CommitAsync(HostKey, new StateChange(Bytes.Of("ring-2"), Rows.Of(("c2", null), ("c3", "c"))), None);
+            await first.Store.CommitAsync(HostKey, new StateChange(Parts.Ring("ring-1"), Rows.Of(("c1", "a"), ("c2", "b"))), None);
+            await first.Store.CommitAsync(HostKey, new StateChange(Parts.Ring("ring-2"), Rows.Of(("c2", null), ("c3", "c"))), None);
         }
 
         await using var second = AsDisposable(OpenStore());
         var state = await second.Store.LoadAsync(HostKey, None);
 
-        Assert.Equal("ring-2", Bytes.Text(state!.Snapshot!));
+        Assert.Equal("ring-2", Bytes.Text(state!.Parts["ring"]));
         Assert.Equal(["c1", "c3"], state.Rows.Keys.Order());
     }
 

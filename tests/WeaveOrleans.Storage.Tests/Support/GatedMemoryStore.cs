@@ -7,7 +7,7 @@ namespace WeaveOrleans.Storage.Tests.Support;
 internal sealed class GatedMemoryStore : IAllocatorStore
 {
     private readonly object gate = new();
-    private readonly Dictionary<string, (byte[]? Snapshot, Dictionary<string, byte[]> Rows)> hosts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (Dictionary<string, byte[]> Parts, Dictionary<string, byte[]> Rows)> hosts = new(StringComparer.Ordinal);
     private TaskCompletionSource? hold;
 
     public List<StateChange> Written { get; } = [];
@@ -41,7 +41,7 @@ internal sealed class GatedMemoryStore : IAllocatorStore
         lock (gate)
         {
             return Task.FromResult(hosts.TryGetValue(hostKey, out var host)
-                ? new StoredState(host.Snapshot, new Dictionary<string, byte[]>(host.Rows))
+                ? new StoredState(new Dictionary<string, byte[]>(host.Parts), new Dictionary<string, byte[]>(host.Rows))
                 : null);
         }
     }
@@ -59,21 +59,10 @@ internal sealed class GatedMemoryStore : IAllocatorStore
             }
             if (!hosts.TryGetValue(hostKey, out var host))
             {
-                host = (null, new Dictionary<string, byte[]>(StringComparer.Ordinal));
+                host = (new Dictionary<string, byte[]>(StringComparer.Ordinal), new Dictionary<string, byte[]>(StringComparer.Ordinal));
             }
-            var snapshot = change.NewSnapshot ?? host.Snapshot;
-            foreach (var (ident, payload) in change.Rows)
-            {
-                if (payload is null)
-                {
-                    host.Rows.Remove(ident);
-                }
-                else
-                {
-                    host.Rows[ident] = payload;
-                }
-            }
-            hosts[hostKey] = (snapshot, host.Rows);
+            change.ApplyTo(host.Parts, host.Rows);
+            hosts[hostKey] = host;
         }
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace WeaveOrleans.Docker;
+namespace WeaveOrleans.Contract.Api;
 
 /// <summary>
 /// The daemon's container routes (<c>/docker/...</c>, on the HTTP API only): the CLI asks the daemon, which
@@ -21,6 +21,9 @@ public static class ContainerApi
     /// </summary>
     public const string EndpointParameter = "endpoint";
 }
+
+/// <summary>A container as the CLI needs it: full ID, name and the PID of its first process (0 when not running).</summary>
+public sealed record ContainerInfo(string Id, string Name, int Pid, bool Running);
 
 /// <summary><c>weave run</c>: create IMAGE running COMMAND (the image's default when empty) with no Docker networking, then start it.</summary>
 public sealed record ContainerRunRequest(string Image, IReadOnlyList<string> Command, string? Name);

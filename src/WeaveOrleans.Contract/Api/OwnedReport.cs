@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace WeaveOrleans.Grains;
+namespace WeaveOrleans.Contract.Api;
 
 /// <summary>
 /// The body of <c>GET /ip</c>: <c>{"owned":[{"containerid":…,"addrs":[…],"container":true}]}</c>. One

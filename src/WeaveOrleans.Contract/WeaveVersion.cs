@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace WeaveOrleans.Grains;
+namespace WeaveOrleans.Contract;
 
 /// <summary>The version every WeaveOrleans assembly is built with (Directory.Build.props), for <c>weave version</c> and <c>/status</c>.</summary>
 public static class WeaveVersion
