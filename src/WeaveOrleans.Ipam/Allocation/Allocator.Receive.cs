@@ -52,7 +52,8 @@ public sealed partial class Allocator
         // is therefore still taken.)
         var fromRemovedPeer = _removals.IsRemoved(from);
         _heardFromPeers = true;
-        metaChanged |= MergeRemovals(gossip.Removed);
+        var removers = new HashSet<PeerName>();
+        metaChanged |= MergeRemovals(gossip.Removed, removers);
         if (metaChanged)
             MetaChanged();
         if (_removals.IsRemoved(Self) && !RemovedFromNetwork && !_shuttingDown)
@@ -63,7 +64,11 @@ public sealed partial class Allocator
         {
             var answered = OnRing(from, gossip, ring, now);
             if (gossip.RingRequest && !answered && !Ring.IsEmpty)
+            {
                 SendGossip(from);
+                answered = true;
+            }
+            ConfirmRemovals(removers, answered ? from : null);
         }
         else if (gossip.Paxos is { } paxos)
             OnPaxos(from, paxos, now);
@@ -137,6 +142,21 @@ public sealed partial class Allocator
         _relayedStamp = Ring.ChangeStamp;
         if (!Fire(FaultPoint.SkipRelay))
             Relay(until);
+    }
+
+    /// <summary>
+    /// A peer that removed another holds the taken-over ranges back until every other peer has told
+    /// it a ring it could merge (see <see cref="TakeOverHeld"/>). The relay tree sends nothing back up,
+    /// so a peer that has just learnt a removal tells the remover its ring at once (one message per
+    /// peer per rmpeer), instead of leaving it to wait for a periodic round.
+    /// </summary>
+    private void ConfirmRemovals(HashSet<PeerName> removers, PeerName? alreadyAnswered)
+    {
+        if (Ring.IsEmpty)
+            return;
+        foreach (var remover in removers.Order())
+            if (remover != Self && remover != alreadyAnswered && _peers.Reachable.Contains(remover) && !_removals.IsRemoved(remover))
+                SendGossip(remover);
     }
 
     /// <summary>The ring's change stamp when this peer last relayed or spread it.</summary>

@@ -45,11 +45,12 @@ public sealed partial class Allocator
 
     /// <summary>Takes the removals another peer knows; each removed peer no longer holds a quarantine back.</summary>
     /// <returns>Whether anything was new.</returns>
-    private bool MergeRemovals(IReadOnlyDictionary<PeerName, PeerName> incoming)
+    private bool MergeRemovals(IReadOnlyDictionary<PeerName, PeerName> incoming, HashSet<PeerName> removers)
     {
         var changed = _removals.Merge(incoming);
         foreach (var (victim, previous) in changed)
         {
+            removers.Add(_removals.All[victim]);
             if (previous != default)
                 Log(LogLevel.Warning, $"{NameOf(victim)} was removed by both {NameOf(previous)} and {NameOf(_removals.All[victim])}");
             Confirmed(victim);

@@ -83,6 +83,23 @@ public class LifecycleTests
     }
 
     [Fact]
+    public void Ranges_taken_over_with_rmpeer_are_usable_once_the_change_is_delivered_without_waiting_for_a_gossip_round()
+    {
+        // Weave's test 335 on real daemons found this: the taken-over ranges are held back until every
+        // other peer confirms, and a peer the change was relayed to must confirm at once, not on its
+        // next periodic round (30 s on a real daemon).
+        var (net, p) = ThreeSeeded(40);
+        net.Crash(p[2]);
+        net.Run(p[0], (a, id) => a.RemovePeer(id, p[2].Name.ToString(), net.Now));
+        net.Settle();
+        Assert.Empty(p[0].Allocator.Quarantined);
+        var owned = p[0].Allocator.Ownership.Space.OwnedCount;
+        for (var i = 0; i < 600; i++)
+            net.Address(p[0], net.Allocate(p[0], $"after-{i}"));
+        Assert.Equal(owned, p[0].Allocator.Ownership.Space.OwnedCount);
+    }
+
+    [Fact]
     public void Rmpeer_by_nickname_works_and_an_unknown_name_takes_nothing()
     {
         var (net, p) = ThreeSeeded(35);
