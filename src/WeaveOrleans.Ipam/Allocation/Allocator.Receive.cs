@@ -52,8 +52,8 @@ public sealed partial class Allocator
         // is therefore still taken.)
         var fromRemovedPeer = _removals.IsRemoved(from);
         _heardFromPeers = true;
-        var removers = new HashSet<PeerName>();
-        metaChanged |= MergeRemovals(gossip.Removed, removers);
+        var learntRemovals = MergeRemovals(gossip.Removed);
+        metaChanged |= learntRemovals.Count > 0;
         if (metaChanged)
             MetaChanged();
         if (_removals.IsRemoved(Self) && !RemovedFromNetwork && !_shuttingDown)
@@ -68,7 +68,7 @@ public sealed partial class Allocator
                 SendGossip(from);
                 answered = true;
             }
-            ConfirmRemovals(removers, answered ? from : null);
+            ConfirmRemovals(learntRemovals, answered ? from : null);
         }
         else if (gossip.Paxos is { } paxos)
             OnPaxos(from, paxos, now);
@@ -150,11 +150,11 @@ public sealed partial class Allocator
     /// so a peer that has just learnt a removal tells the remover its ring at once (one message per
     /// peer per rmpeer), instead of leaving it to wait for a periodic round.
     /// </summary>
-    private void ConfirmRemovals(HashSet<PeerName> removers, PeerName? alreadyAnswered)
+    private void ConfirmRemovals(IReadOnlyList<(PeerName Victim, PeerName Previous)> learnt, PeerName? alreadyAnswered)
     {
-        if (Ring.IsEmpty)
+        if (learnt.Count == 0 || Ring.IsEmpty)
             return;
-        foreach (var remover in removers.Order())
+        foreach (var remover in learnt.Select(l => _removals.All[l.Victim]).Distinct().Order())
             if (remover != Self && remover != alreadyAnswered && _peers.Reachable.Contains(remover) && !_removals.IsRemoved(remover))
                 SendGossip(remover);
     }

@@ -44,18 +44,17 @@ public sealed partial class Allocator
     }
 
     /// <summary>Takes the removals another peer knows; each removed peer no longer holds a quarantine back.</summary>
-    /// <returns>Whether anything was new.</returns>
-    private bool MergeRemovals(IReadOnlyDictionary<PeerName, PeerName> incoming, HashSet<PeerName> removers)
+    /// <returns>The removals that were new (a victim, and the remover known before, if any).</returns>
+    private IReadOnlyList<(PeerName Victim, PeerName Previous)> MergeRemovals(IReadOnlyDictionary<PeerName, PeerName> incoming)
     {
         var changed = _removals.Merge(incoming);
         foreach (var (victim, previous) in changed)
         {
-            removers.Add(_removals.All[victim]);
             if (previous != default)
                 Log(LogLevel.Warning, $"{NameOf(victim)} was removed by both {NameOf(previous)} and {NameOf(_removals.All[victim])}");
             Confirmed(victim);
         }
-        return changed.Count > 0;
+        return changed;
     }
 
     /// <summary>

@@ -36,18 +36,19 @@ internal sealed class Removals(PeerName self)
     /// answer everywhere: the lower peer name.
     /// </summary>
     /// <returns>Each victim whose remover is new, with the remover it had before (default when none).</returns>
-    public List<(PeerName Victim, PeerName Previous)> Merge(IReadOnlyDictionary<PeerName, PeerName> incoming)
+    public IReadOnlyList<(PeerName Victim, PeerName Previous)> Merge(IReadOnlyDictionary<PeerName, PeerName> incoming)
     {
-        var changed = new List<(PeerName, PeerName)>();
+        // Every gossip message carries the removals; almost always nothing in them is new.
+        List<(PeerName, PeerName)>? changed = null;
         foreach (var (victim, remover) in incoming)
         {
             if (_removed.TryGetValue(victim, out var known) && known <= remover)
                 continue;
             _removed[victim] = remover;
-            changed.Add((victim, known));
+            (changed ??= []).Add((victim, known));
         }
-        _dirty |= changed.Count > 0;
-        return changed;
+        _dirty |= changed is not null;
+        return changed ?? [];
     }
 
     /// <summary>
