@@ -65,28 +65,10 @@ public static class DurablePostBench
     private static async Task<(double Rate, double P50, double P99, double CpuUs)> Post(DaemonProcess d, int clients, int total, string prefix)
     {
         var cpu0 = StartupBench.CpuMilliseconds(d.Pid!.Value);
-        var latencies = new double[total];
-        var per = total / clients;
-        var handlers = Enumerable.Range(0, clients).Select(_ => new HttpClient { BaseAddress = d.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) }).ToArray();
-        var wall = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
-        {
-            for (var i = c * per; i < (c + 1) * per; i++)
-            {
-                var t0 = Stopwatch.GetTimestamp();
-                using var r = await handlers[c].PostAsync($"ip/{prefix}-{i}", null);
-                r.EnsureSuccessStatusCode();
-                _ = await r.Content.ReadAsStringAsync();
-                latencies[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            }
-        })));
-        wall.Stop();
-        foreach (var h in handlers)
-            h.Dispose();
-        var done = latencies.Take(per * clients).ToArray();
+        var (done, elapsed) = await KeepAlivePosts.RunAsync(d.Http.BaseAddress!, clients, total, i => $"{prefix}-{i}");
         // The daemon's CPU per request: what the machine's load disturbs least.
         var cpuUs = (StartupBench.CpuMilliseconds(d.Pid!.Value) - cpu0) * 1000 / done.Length;
-        return (done.Length / wall.Elapsed.TotalSeconds, Stats.Pct(done, 0.5), Stats.Pct(done, 0.99), cpuUs);
+        return (done.Length / elapsed.TotalSeconds, Stats.Pct(done, 0.5), Stats.Pct(done, 0.99), cpuUs);
     }
 
     private sealed record Row(double OneRate, double OneP50, double OneP99, double OneCpuUs, double EightRate, double EightP50, double EightP99, double EightCpuUs, double Fsync, double Fdatasync)

@@ -78,32 +78,12 @@ async Task Throughput()
 
     foreach (var clients in new[] { 1, 8 })
     {
-        var latencies = new double[count];
-        var per = count / clients;
-        var handlers = Enumerable.Range(0, clients)
-            .Select(_ => new HttpClient { BaseAddress = d.Http.BaseAddress, Timeout = TimeSpan.FromSeconds(60) })
-            .ToArray();
-        var wall = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
-        {
-            var http = handlers[c];
-            for (var i = c * per; i < (c + 1) * per; i++)
-            {
-                var t0 = Stopwatch.GetTimestamp();
-                using var r = await http.PostAsync($"ip/run{clients}-{i}", null);
-                r.EnsureSuccessStatusCode();
-                _ = await r.Content.ReadAsStringAsync();
-                latencies[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
-            }
-        })));
-        wall.Stop();
-        foreach (var h in handlers)
-            h.Dispose();
-        var n = per * clients;
-        var sorted = latencies.Take(n).Order().ToArray();
+        var (latencies, elapsed) = await KeepAlivePosts.RunAsync(d.Http.BaseAddress!, clients, count, i => $"run{clients}-{i}");
+        var n = latencies.Length;
+        var sorted = latencies.Order().ToArray();
         Console.WriteLine(
-            $"{clients} client(s): {n:N0} allocations in {wall.Elapsed.TotalSeconds:0.00} s = {n / wall.Elapsed.TotalSeconds:N0} allocations/s; " +
-            $"latency p50 {Pct(sorted, 0.50):0.000} ms, p99 {Pct(sorted, 0.99):0.000} ms, max {sorted[^1]:0.0} ms");
+            $"{clients} client(s): {n:N0} allocations in {elapsed.TotalSeconds:0.00} s = {n / elapsed.TotalSeconds:N0} allocations/s; " +
+            $"latency p50 {Stats.Pct(sorted, 0.50):0.000} ms, p99 {Stats.Pct(sorted, 0.99):0.000} ms, max {sorted[^1]:0.0} ms");
     }
     var status = await d.IpamLinesAsync();
     Console.WriteLine($"/status/ipam: {status.FirstOrDefault()}");
@@ -220,7 +200,6 @@ static async Task<Dictionary<string, double>> GossipCounters(DaemonProcess d)
     return result;
 }
 
-static double Pct(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
 int IntArg(string name, int fallback)
 {
