@@ -66,7 +66,7 @@ public sealed class DaemonClient : IDisposable
             using var reply = await http.GetAsync(StatusJsonPath, cancellation);
             if (reply.StatusCode == HttpStatusCode.OK)
             {
-                var status = await reply.Content.ReadFromJsonAsync(CliJsonContext.Default.IpamStatus, cancellation);
+                var status = await reply.Content.ReadFromJsonAsync(StatusJsonContext.Default.IpamStatus, cancellation);
                 if (status is not null)
                     return new DaemonClient(http, status);
             }
@@ -82,7 +82,7 @@ public sealed class DaemonClient : IDisposable
     {
         using var reply = await _http.GetAsync(StatusJsonPath);
         await EnsureServed(reply);
-        return await reply.Content.ReadFromJsonAsync(CliJsonContext.Default.IpamStatus)
+        return await reply.Content.ReadFromJsonAsync(StatusJsonContext.Default.IpamStatus)
             ?? throw new CliException("the daemon sent an empty status");
     }
 
@@ -147,7 +147,7 @@ public sealed class DaemonClient : IDisposable
     {
         using var reply = await _http.GetAsync("ip");
         await EnsureServed(reply);
-        var list = await reply.Content.ReadFromJsonAsync(CliJsonContext.Default.OwnedReport);
+        var list = await reply.Content.ReadFromJsonAsync(StatusJsonContext.Default.OwnedReport);
         return [.. (list?.Owned ?? []).Select(o => new OwnedAddresses(o.ContainerId, o.IsContainer, o.Addrs))];
     }
 

@@ -34,7 +34,7 @@ public sealed partial class WeaveCli
         var grace = new Option<string?>("--container-grace") { Description = "Seconds a dead container keeps its addresses (default 30)" };
         var tick = new Option<string?>("--tick-interval") { Description = "Seconds between allocator ticks (default 5)" };
         var gossip = new Option<string?>("--gossip-interval") { Description = "Seconds between periodic gossip rounds (default 30)" };
-        var connLimit = new Option<string?>("--conn-limit") { Description = "At most this many peer connections; 0 for no limit (default 200)" };
+        var connLimit = new Option<string?>("--conn-limit") { Description = $"At most this many peer connections; 0 for no limit (default {DaemonDefaults.ConnectionLimit})" };
         var logLevel = new Option<string?>("--log-level") { Description = "debug | info | warning | error (default info)" };
         var foreground = new Option<bool>("--foreground") { Description = "Run the daemon in the foreground and wait for it" };
         var noRestart = new Option<bool>("--no-restart") { Description = "Do not start the daemon again when it dies (by default a supervisor restarts it after a crash or kill, not after weave stop)" };

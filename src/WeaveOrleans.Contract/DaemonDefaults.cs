@@ -35,6 +35,9 @@ public static class DaemonDefaults
     /// <summary>The range IPAM allocates from (Weave's <c>--ipalloc-range</c> default).</summary>
     public const string IpallocRange = "10.32.0.0/12";
 
+    /// <summary>At most this many peer connections per host (Weave's <c>--conn-limit</c> default; 0: no limit).</summary>
+    public const int ConnectionLimit = 200;
+
     /// <summary>The bridge containers are attached to.</summary>
     public const string Bridge = "weave";
 

@@ -33,7 +33,7 @@ public sealed record HostOptions
     /// <summary>--conn-limit: at most this many peer connections (0: no limit). Weave's default.</summary>
     public int ConnectionLimit { get; init; } = DefaultConnectionLimit;
 
-    public const int DefaultConnectionLimit = 200;
+    public const int DefaultConnectionLimit = Contract.DaemonDefaults.ConnectionLimit;
 
     /// <summary>-initpeercount.</summary>
     public int? InitPeerCount { get; init; }
