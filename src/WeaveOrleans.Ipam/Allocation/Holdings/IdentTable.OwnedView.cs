@@ -16,7 +16,16 @@ internal sealed partial class IdentTable
         public OwnedAddresses this[string key] =>
             TryGetValue(key, out var value) ? value : throw new KeyNotFoundException($"no ident {key}");
 
-        public IEnumerable<string> Keys => this.Select(kv => kv.Key);
+        public IEnumerable<string> Keys
+        {
+            get
+            {
+                // Without building the rows.
+                for (var e = 0; e < table._highWater; e++)
+                    if ((table.At(e).Flags & InUse) != 0)
+                        yield return table.KeyOf(e);
+            }
+        }
 
         public IEnumerable<OwnedAddresses> Values
         {
