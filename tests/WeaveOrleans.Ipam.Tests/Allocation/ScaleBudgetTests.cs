@@ -15,6 +15,8 @@ public class ScaleBudgetTests
         Assert.True(report.ConsensusMessages <= 20 * n, report.ToString());
         Assert.True(report.ChangeMessages <= 3 * n, report.ToString());
         Assert.True(report.ChangeRounds <= 2 * Math.Log2(n) + 2, report.ToString());
+        // By its own spreading, not by periodic gossip (30 s a round on a daemon).
+        Assert.Equal(0, report.ChangePeriodicRounds);
         Assert.True(report.IdleRoundMessages <= Allocator.PeriodicFanout * n, report.ToString());
     }
 
