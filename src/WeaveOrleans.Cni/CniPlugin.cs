@@ -1,3 +1,5 @@
+using WeaveOrleans.Contract.Text;
+
 namespace WeaveOrleans.Cni;
 
 /// <summary>One invocation: the command named by CNI_COMMAND on the configuration read from stdin.</summary>
@@ -48,7 +50,7 @@ internal static class CniPlugin
         catch (Exception e)
         {
             // Never a stack trace: one line naming what went wrong.
-            CniOutput.WriteError(stdout, version, new CniException(CniErrorCode.IoFailure, $"unexpected failure: {NetworkConfig.OneLine(e.Message)}"));
+            CniOutput.WriteError(stdout, version, new CniException(CniErrorCode.IoFailure, $"unexpected failure: {OneLine.Of(e.Message)}"));
             return 1;
         }
     }

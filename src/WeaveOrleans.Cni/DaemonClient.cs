@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using WeaveOrleans.Contract;
+using WeaveOrleans.Contract.Api;
+using WeaveOrleans.Contract.Text;
 
 namespace WeaveOrleans.Cni;
 
@@ -63,12 +66,8 @@ internal sealed class DaemonClient : IDisposable
         var (status, body) = await Send(HttpMethod.Get, "ip", cancellation);
         if (status != HttpStatusCode.OK)
             throw Refused("list addresses", status, body);
-        using var document = JsonDocument.Parse(body);
-        if (!document.RootElement.TryGetProperty("owned", out var owned) || owned.ValueKind != JsonValueKind.Array)
-            return [];
-        return [.. owned.EnumerateArray()
-            .Select(o => o.TryGetProperty("containerid", out var id) && id.ValueKind == JsonValueKind.String ? id.GetString() : null)
-            .OfType<string>()];
+        var report = Parse(body, StatusJsonContext.Default.OwnedReport, "address list");
+        return [.. report.Owned.Select(o => o.ContainerId)];
     }
 
     /// <summary>Whether the daemon has a ring (consensus reached), and so can allocate without waiting for one.</summary>
@@ -77,9 +76,20 @@ internal sealed class DaemonClient : IDisposable
         var (status, body) = await Send(HttpMethod.Get, "status/json", cancellation);
         if (status != HttpStatusCode.OK)
             throw Refused("read the status", status, body);
-        using var document = JsonDocument.Parse(body);
-        return document.RootElement.TryGetProperty("Entries", out var entries)
-            && entries.ValueKind == JsonValueKind.Array && entries.GetArrayLength() > 0;
+        return Parse(body, StatusJsonContext.Default.IpamStatus, "status").Entries.Length > 0;
+    }
+
+    /// <summary>A daemon's JSON body, read with the contract's own types; anything else is the daemon misbehaving, said in one line.</summary>
+    private static T Parse<T>(string body, JsonTypeInfo<T> type, string what)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, type) ?? throw new JsonException("null");
+        }
+        catch (JsonException e)
+        {
+            throw new CniException(CniErrorCode.DaemonRefused, $"the daemon's {what} is not what this plugin reads: {OneLine.Of(e.Message)}");
+        }
     }
 
     private async Task<(HttpStatusCode Status, string Body)> Send(HttpMethod method, string path, CancellationToken cancellation)
@@ -94,7 +104,7 @@ internal sealed class DaemonClient : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new DaemonUnreachableException($"cannot reach the WeaveOrleans daemon on {SocketPath}: {NetworkConfig.OneLine(e.InnerException?.Message ?? e.Message)}");
+            throw new DaemonUnreachableException($"cannot reach the WeaveOrleans daemon on {SocketPath}: {OneLine.Of(e.InnerException?.Message ?? e.Message)}");
         }
     }
 
@@ -103,7 +113,7 @@ internal sealed class DaemonClient : IDisposable
     private static string SubnetPath(IPNetwork? subnet) => subnet is { } s ? $"/{s.BaseAddress}/{s.PrefixLength}" : "";
 
     private static CniException Refused(string what, HttpStatusCode status, string body) =>
-        new(CniErrorCode.DaemonRefused, $"the daemon could not {what}: {(int)status} {NetworkConfig.OneLine(body)}");
+        new(CniErrorCode.DaemonRefused, $"the daemon could not {what}: {(int)status} {OneLine.Of(body)}");
 
     public void Dispose() => _http.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using WeaveOrleans.Contract.Text;
 
 namespace WeaveOrleans.Cni;
 
@@ -40,7 +41,7 @@ internal sealed class NetworkConfig
         }
         catch (JsonException e)
         {
-            throw new CniException(CniErrorCode.DecodeFailure, $"the network configuration on stdin is not JSON: {OneLine(e.Message)}");
+            throw new CniException(CniErrorCode.DecodeFailure, $"the network configuration on stdin is not JSON: {OneLine.Of(e.Message)}");
         }
         using (document)
         {
@@ -88,7 +89,7 @@ internal sealed class NetworkConfig
         if (value is not { ValueKind: not JsonValueKind.Null } v)
             return DefaultSocket;
         if (v.ValueKind != JsonValueKind.String || v.GetString() is not { Length: > 0 } path || !Path.IsPathRooted(path))
-            throw new CniException(CniErrorCode.InvalidConfig, $"\"socket\" must be the absolute path of the daemon's unix socket, not {OneLine(v.GetRawText())}");
+            throw new CniException(CniErrorCode.InvalidConfig, $"\"socket\" must be the absolute path of the daemon's unix socket, not {OneLine.Of(v.GetRawText())}");
         return path;
     }
 
@@ -100,7 +101,7 @@ internal sealed class NetworkConfig
         // IPNetwork.TryParse masks host bits away; a subnet written with them is a mistake to name, not to guess at.
         if (text is null || !IPNetwork.TryParse(text, out var subnet) || subnet.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
             || subnet.BaseAddress.ToString() != text.Split('/')[0])
-            throw new CniException(CniErrorCode.InvalidConfig, $"\"subnet\" must be an IPv4 CIDR with no host bits (such as 10.32.0.0/24), not {OneLine(v.GetRawText())}");
+            throw new CniException(CniErrorCode.InvalidConfig, $"\"subnet\" must be an IPv4 CIDR with no host bits (such as 10.32.0.0/24), not {OneLine.Of(v.GetRawText())}");
         return subnet;
     }
 
@@ -108,7 +109,7 @@ internal sealed class NetworkConfig
     {
         null or { ValueKind: JsonValueKind.Null or JsonValueKind.False } => false,
         { ValueKind: JsonValueKind.True } => true,
-        { } v => throw new CniException(CniErrorCode.InvalidConfig, $"\"gateway\" must be true or false, not {OneLine(v.GetRawText())}"),
+        { } v => throw new CniException(CniErrorCode.InvalidConfig, $"\"gateway\" must be true or false, not {OneLine.Of(v.GetRawText())}"),
     };
 
     private static JsonElement? RoutesOf(JsonElement? value)
@@ -125,7 +126,7 @@ internal sealed class NetworkConfig
         if (value is not { ValueKind: not JsonValueKind.Null } v)
             return TimeSpan.FromSeconds(DefaultTimeoutSeconds);
         if (v.ValueKind != JsonValueKind.Number || !v.TryGetDouble(out var seconds) || seconds <= 0 || seconds > 3600)
-            throw new CniException(CniErrorCode.InvalidConfig, $"\"timeoutSeconds\" must be a number of seconds above 0 and at most 3600, not {OneLine(v.GetRawText())}");
+            throw new CniException(CniErrorCode.InvalidConfig, $"\"timeoutSeconds\" must be a number of seconds above 0 and at most 3600, not {OneLine.Of(v.GetRawText())}");
         return TimeSpan.FromSeconds(seconds);
     }
 
@@ -155,5 +156,4 @@ internal sealed class NetworkConfig
                 : throw new CniException(CniErrorCode.InvalidConfig, shape))];
     }
 
-    internal static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));
 }

@@ -1,5 +1,6 @@
 using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Contract.Text;
 
 namespace WeaveOrleans.DockerPlugin;
 
@@ -93,7 +94,7 @@ public sealed class IpamDriver(IHostAllocatorAccessor allocator, DockerPluginOpt
             throw PluginError.Unavailable(
                 $"no address in {pool.AllocateIn} within {options.AllocationTimeout.TotalSeconds:0} s: is there a ring yet, and free space (weave status ipam)?");
         if (!reply.IsOk || reply.Address is not { } held)
-            throw PluginError.Refused(OneLine(reply.Error ?? "IPAM refused"));
+            throw PluginError.Refused(OneLine.Of(reply.Error ?? "IPAM refused"));
         // Allocated in the IP range, the address still belongs to the network's subnet.
         return new RequestAddressResponse(pool.Subnet.WithAddress(held.Address).ToString(), []);
     }
@@ -116,7 +117,7 @@ public sealed class IpamDriver(IHostAllocatorAccessor allocator, DockerPluginOpt
             ?? throw PluginError.Refused($"address {address} is held by {holders[0].Ident}, not by Docker: it is left as it is");
         var reply = await Grain.Free(ours.Ident, address);
         if (!reply.IsOk)
-            throw PluginError.Refused(OneLine(reply.Error ?? "IPAM refused to free it"));
+            throw PluginError.Refused(OneLine.Of(reply.Error ?? "IPAM refused to free it"));
         return new EmptyResponse();
     }
 
@@ -138,7 +139,7 @@ public sealed class IpamDriver(IHostAllocatorAccessor allocator, DockerPluginOpt
     private static Cidr ParseSubnet(string what, string text)
     {
         if (!Cidr.TryParse(text, out var cidr, out var error))
-            throw PluginError.Invalid($"invalid {what}: {OneLine(error)}");
+            throw PluginError.Invalid($"invalid {what}: {OneLine.Of(error)}");
         if (cidr.SubnetProblem() is { } problem)
             throw PluginError.Invalid($"invalid {what}: {problem}");
         return cidr;
@@ -150,8 +151,7 @@ public sealed class IpamDriver(IHostAllocatorAccessor allocator, DockerPluginOpt
         var bare = text.Contains('/', StringComparison.Ordinal) ? text[..text.IndexOf('/', StringComparison.Ordinal)] : text;
         return Address.TryParse(bare.Trim(), out var address, out var error)
             ? address
-            : throw PluginError.Invalid($"invalid Address: {OneLine(error)}");
+            : throw PluginError.Invalid($"invalid Address: {OneLine.Of(error)}");
     }
 
-    private static string OneLine(string text) => string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));
 }

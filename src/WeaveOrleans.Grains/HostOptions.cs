@@ -1,3 +1,4 @@
+using WeaveOrleans.Contract;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Peers;
@@ -16,7 +17,7 @@ public sealed record HostOptions
     public string Nickname { get; init; } = Environment.MachineName;
 
     /// <summary>--ipalloc-range.</summary>
-    public Cidr Range { get; init; } = AllocatorConfig.DefaultRange;
+    public Cidr Range { get; init; } = Cidr.Parse(DaemonDefaults.IpallocRange);
 
     /// <summary>--ipalloc-default-subnet; the whole range when null.</summary>
     public Cidr? DefaultSubnet { get; init; }

@@ -1,4 +1,5 @@
 using WeaveOrleans.Ipam.Addresses;
+using WeaveOrleans.Contract.Text;
 
 namespace WeaveOrleans.HttpApi;
 
@@ -45,7 +46,7 @@ internal static class RequestInput
         var text = $"{ip}/{prefixLength}";
         if (Cidr.TryParse(text, out cidr, out error))
             return true;
-        error = OneLine(error);
+        error = OneLine.Of(error);
         return false;
     }
 
@@ -53,7 +54,7 @@ internal static class RequestInput
     {
         if (Address.TryParse(ip, out address, out error))
             return true;
-        error = OneLine(error);
+        error = OneLine.Of(error);
         return false;
     }
 
@@ -77,10 +78,6 @@ internal static class RequestInput
         return false;
     }
 
-    /// <summary>Keeps a reply to a single line whatever the input contained.</summary>
-    public static string OneLine(string text) =>
-        string.Concat(text.Select(c => char.IsControl(c) ? ' ' : c));
-
     private static string Printable(string text) =>
-        OneLine(text.Length > 64 ? text[..64] + "..." : text);
+        OneLine.Of(text.Length > 64 ? text[..64] + "..." : text);
 }

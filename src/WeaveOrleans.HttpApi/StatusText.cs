@@ -52,7 +52,7 @@ internal static class StatusText
                 $"{status.PendingAllocates.Length} allocations, {status.PendingClaims.Length} claims"));
         if (status.RejectedMerges > 0)
             Line(text, "RejectedMerges", string.Create(CultureInfo.InvariantCulture,
-                $"{status.RejectedMerges} (last: {RequestInput.OneLine(status.LastMergeError ?? "unknown")})"));
+                $"{status.RejectedMerges} (last: {OneLine.Of(status.LastMergeError ?? "unknown")})"));
         return text.ToString();
     }
 

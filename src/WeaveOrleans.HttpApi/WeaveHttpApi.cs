@@ -10,6 +10,7 @@ using WeaveOrleans.HttpApi.Report;
 using WeaveOrleans.HttpApi.Templates;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Contract.Api;
+using WeaveOrleans.Contract.Text;
 
 namespace WeaveOrleans.HttpApi;
 
@@ -246,7 +247,7 @@ public static class WeaveHttpApi
             }
             catch (Exception e) when (router is { Ready: false } && !ctx.RequestAborted.IsCancellationRequested)
             {
-                await Text(ctx, StatusCodes.Status503ServiceUnavailable, RequestInput.OneLine($"weave is not ready: {e.Message}") + "\n");
+                await Text(ctx, StatusCodes.Status503ServiceUnavailable, OneLine.Of($"weave is not ready: {e.Message}") + "\n");
                 return;
             }
             await Text(ctx, ReadyCode(router), StatusText.Block(status, router));
@@ -378,11 +379,11 @@ public static class WeaveHttpApi
             }
             catch (BadInput bad)
             {
-                await Text(ctx, StatusCodes.Status400BadRequest, RequestInput.OneLine(bad.Message));
+                await Text(ctx, StatusCodes.Status400BadRequest, OneLine.Of(bad.Message));
             }
             catch (InvalidDataException bad) when (!ctx.Response.HasStarted)
             {
-                await Text(ctx, StatusCodes.Status400BadRequest, RequestInput.OneLine($"invalid form body: {bad.Message}"));
+                await Text(ctx, StatusCodes.Status400BadRequest, OneLine.Of($"invalid form body: {bad.Message}"));
             }
             catch (NotServed)
             {
@@ -394,7 +395,7 @@ public static class WeaveHttpApi
             }
             catch (Exception e) when (!ctx.Response.HasStarted)
             {
-                await Text(ctx, StatusCodes.Status500InternalServerError, RequestInput.OneLine($"internal error: {e.Message}"));
+                await Text(ctx, StatusCodes.Status500InternalServerError, OneLine.Of($"internal error: {e.Message}"));
             }
         }
 
@@ -437,7 +438,7 @@ public static class WeaveHttpApi
                 return Task.CompletedTask;
             if (reply.Kind == IpamReplyKind.Cancelled)
                 return Text(ctx, StatusCodes.Status409Conflict, CancelledBody);
-            var error = RequestInput.OneLine(reply.Error ?? "failed");
+            var error = OneLine.Of(reply.Error ?? "failed");
             if (errorPrefix.Length > 0 && !error.StartsWith(errorPrefix, StringComparison.Ordinal))
                 error = errorPrefix + error;
             return Text(ctx, StatusCodes.Status400BadRequest, error);

@@ -21,8 +21,6 @@ public sealed record AllocatorConfig(Cidr Range, InitMode Init)
     /// </summary>
     public TimeSpan ClaimAnswerTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
-    public static readonly Cidr DefaultRange = Cidr.Parse("10.32.0.0/12");
-
     /// <summary>Why this configuration cannot run, or null.</summary>
     public string? Problem()
     {
