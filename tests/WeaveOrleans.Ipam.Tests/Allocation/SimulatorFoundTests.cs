@@ -84,9 +84,12 @@ public class SimulatorFoundTests
             ImmutableDictionary<PeerName, PeerName>.Empty.Add(p[3].Name, p[2].Name));
         net.Do(p[1], a => { a.Receive(p[0].Name, hearsay, net.Now); return 0; });
         Assert.IsType<Outcome.Ok>(net.Run(p[1], (a, id) => a.RemovePeer(id, p[2].Nickname, net.Now)));
-        Assert.Contains(p[3].Name, p[1].Allocator.Ring.Peers());
+        var refusedRanges = p[1].Allocator.Ring.OwnedRangesOf(p[3].Name).ToArray();
+        Assert.NotEmpty(refusedRanges);
         net.Tick();
         Assert.DoesNotContain(p[3].Name, p[1].Allocator.Ring.Peers());
+        // Taken over, not dropped: every range the refused peer owned is now the new remover's.
+        Assert.All(refusedRanges, range => Assert.Equal(p[1].Name, p[1].Allocator.Ring.Owner(range.Start)));
     }
 
     [Fact]
