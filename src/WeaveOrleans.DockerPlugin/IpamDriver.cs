@@ -107,15 +107,12 @@ public sealed class IpamDriver(IHostAllocatorAccessor allocator, DockerPluginOpt
         var address = ParseAddress(request.Address);
         if (!pool.Subnet.Range.Contains(address))
             throw PluginError.Invalid($"address {address} is outside pool {pool.Subnet}");
-        var holders = (await Grain.ListAll())
-            .Where(e => e.Addresses.Any(a => a.Address == address))
-            .ToList();
         // Nothing holds it: released already (Docker may ask again after a restart).
-        if (holders.Count == 0)
+        if (await Grain.HolderOf(address) is not { } holder)
             return new EmptyResponse();
-        var ours = holders.FirstOrDefault(h => DockerIdents.IsDocker(h.Ident))
-            ?? throw PluginError.Refused($"address {address} is held by {holders[0].Ident}, not by Docker: it is left as it is");
-        var reply = await Grain.Free(ours.Ident, address);
+        if (!DockerIdents.IsDocker(holder))
+            throw PluginError.Refused($"address {address} is held by {OneLine.Of(holder)}, not by Docker: it is left as it is");
+        var reply = await Grain.Free(holder, address);
         if (!reply.IsOk)
             throw PluginError.Refused(OneLine.Of(reply.Error ?? "IPAM refused to free it"));
         return new EmptyResponse();

@@ -24,6 +24,9 @@ public interface IHostAllocatorGrain : IGrainWithStringKey
     /// <summary>Every ident with its addresses.</summary>
     Task<OwnedEntry[]> ListAll();
 
+    /// <summary>The ident holding <paramref name="address"/> on this host, or null: one lookup, not a listing.</summary>
+    Task<string?> HolderOf(Address address);
+
     Task<IpamReply> Free(string ident, Address address);
 
     Task<IpamReply> Delete(string ident);

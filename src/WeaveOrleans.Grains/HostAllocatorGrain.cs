@@ -173,6 +173,13 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         return all;
     }
 
+    public async Task<string?> HolderOf(Address address)
+    {
+        var holder = Engine.HolderOf(address);
+        await _driver.Released;
+        return holder;
+    }
+
     public async Task<IpamReply> Free(string ident, Address address) =>
         ToReply(await _driver.Command((e, id) => e.Free(id, ident, address)));
 

@@ -13,6 +13,9 @@ public sealed partial class Allocator
     /// <summary>The addresses <paramref name="ident"/> holds, only those inside <paramref name="within"/> when given.</summary>
     public IReadOnlyList<Cidr> Lookup(string ident, Cidr? within = null) => _idents.Lookup(ident, within);
 
+    /// <summary>The ident holding <paramref name="address"/> on this peer, or null.</summary>
+    public string? HolderOf(Address address) => _idents.TryGetHolder(address, out var holder) ? holder : null;
+
     private void Record(string ident, Cidr cidr, bool isContainer) => _idents.Record(ident, cidr, isContainer);
 
     /// <summary>Forgets one address of <paramref name="ident"/> and frees it if it is in this peer's space.</summary>

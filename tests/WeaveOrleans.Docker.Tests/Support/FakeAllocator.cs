@@ -46,6 +46,7 @@ public sealed class FakeAllocator : IHostAllocatorGrain, IHostAllocatorAccessor
     public Task<IpamReply> Claim(string ident, Ipam.Addresses.Cidr address, bool isContainer, bool noErrorOnUnknown, CancellationToken cancellation = default) => throw new NotSupportedException();
     public Task<Ipam.Addresses.Cidr[]> Lookup(string ident, Ipam.Addresses.Cidr? subnet) => throw new NotSupportedException();
     public Task<OwnedEntry[]> ListAll() => throw new NotSupportedException();
+    public Task<string?> HolderOf(Ipam.Addresses.Address address) => throw new NotSupportedException();
     public Task<IpamReply> Free(string ident, Ipam.Addresses.Address address) => throw new NotSupportedException();
     public Task<IpamReply> Delete(string ident) => throw new NotSupportedException();
     public Task<IpamReply> Prime(CancellationToken cancellation = default) => throw new NotSupportedException();
