@@ -28,7 +28,8 @@ public sealed partial class Allocator
 
     /// <summary>
     /// Called whenever the ring is needed: an elector starts agreement (once; ticks re-propose), an
-    /// observer asks the others for their ring.
+    /// observer asks the others for their ring. An elector that finds a ballot under way (it promised
+    /// one, perhaps before a restart) sends nothing: its promise went to that ballot's proposer.
     /// </summary>
     private void EstablishRing(TimeSpan now)
     {

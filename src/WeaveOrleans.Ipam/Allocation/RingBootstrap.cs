@@ -50,12 +50,18 @@ internal sealed class RingBootstrap
     public (bool Elector, int KnownNodes, int Quorum)? Progress =>
         _paxos is null ? null : (_paxos is Elector, _paxos.KnownNodes.Count, _paxos.Quorum);
 
-    /// <summary>An elector that has not proposed yet proposes (once; <see cref="Repropose"/> goes on).</summary>
+    /// <summary>
+    /// An elector that is not waiting for agreement yet starts to (once; <see cref="Repropose"/> goes on),
+    /// and proposes unless a ballot is under way already (<see cref="Elector.BallotUnderWay"/>).
+    /// </summary>
+    /// <returns>Whether it proposed: only a new ballot is news for the other electors.</returns>
     public bool TryStartProposing()
     {
         if (_paxos is not Elector elector || AwaitingConsensus)
             return false;
         AwaitingConsensus = true;
+        if (elector.BallotUnderWay)
+            return false;
         elector.Propose();
         _dirty = true;
         return true;

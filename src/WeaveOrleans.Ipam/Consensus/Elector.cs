@@ -25,6 +25,15 @@ public sealed class Elector : Participant
 
     public override NodeClaims OwnClaims => State.ClaimsOf(Self);
 
+    /// <summary>
+    /// We promised a ballot (another's, or our own from before a restart), so one is under way. A peer
+    /// joining agreement then waits for it rather than proposing: outbidding it at once pre-empts a
+    /// proposer that may be a message away from its quorum, and when drivers restart (after storage
+    /// failures) faster than a ballot's answers come back, no proposer ever gets there. A ballot that
+    /// has stalled is outbid by the next periodic re-proposal.
+    /// </summary>
+    public bool BallotUnderWay => !OwnClaims.Promise.IsNone;
+
     public override bool Propose()
     {
         var ballot = new ProposalId(State.HighestRound() + 1, Self);

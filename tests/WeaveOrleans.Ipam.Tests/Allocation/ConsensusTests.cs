@@ -1,4 +1,5 @@
 using WeaveOrleans.Ipam.Allocation;
+using WeaveOrleans.Ipam.Consensus;
 using WeaveOrleans.Simulation;
 
 namespace WeaveOrleans.Ipam.Tests.Allocation;
@@ -93,6 +94,54 @@ public class ConsensusTests
         Assert.Equal("ready", a.Allocator.StatusLine());
         Assert.Equal(a.Allocator.Ring.Entries, b.Allocator.Ring.Entries);
     }
+
+    // Seed 1 at 200 peers: every storage failure restarted a driver, and each restarted elector asked
+    // for the ring started a ballot above the one under way, so no proposer ever heard a quorum of
+    // promises before it was outbid (the network never settled).
+    [Fact]
+    public void A_restarted_elector_asked_for_the_ring_joins_the_ballot_it_promised_instead_of_outbidding_it()
+    {
+        var net = new PeerNetwork(14);
+        var peers = Enumerable.Range(1, 3).Select(n => net.Add(n, Configs.Consensus("10.0.0.0/24", 2))).ToArray();
+        var (a, b) = (peers[0], peers[1]);
+        net.Settle();
+        net.Prime(a);
+        net.DeliverAllFrom(a);
+        var ballot = PromiseOf(a);
+        Assert.Equal(ballot, PromiseOf(b));
+
+        net.Restart(b);
+        net.Prime(b);
+
+        Assert.Equal(ballot, PromiseOf(b));
+        Assert.Equal("awaiting consensus (quorum: 2, known: 3)", b.Allocator.StatusLine());
+        net.Settle();
+        Assert.All(peers, p => Assert.Equal("ready", p.Allocator.StatusLine()));
+        Assert.All(peers, p => Assert.Equal(a.Allocator.Ring.Entries, p.Allocator.Ring.Entries));
+    }
+
+    [Fact]
+    public void A_ballot_whose_proposer_is_gone_is_outbid_by_the_next_tick()
+    {
+        var net = new PeerNetwork(15);
+        var peers = Enumerable.Range(1, 3).Select(n => net.Add(n, Configs.Consensus("10.0.0.0/24", 2))).ToArray();
+        var (a, b, c) = (peers[0], peers[1], peers[2]);
+        net.Settle();
+        net.Prime(a);
+        net.DeliverAllFrom(a);
+        net.Crash(a);
+        net.Restart(b);
+        net.Prime(b);
+        net.Settle();
+        Assert.Equal("awaiting consensus (quorum: 2, known: 3)", b.Allocator.StatusLine());
+
+        net.Tick();
+
+        Assert.Equal("ready", b.Allocator.StatusLine());
+        Assert.Equal(b.Allocator.Ring.Entries, c.Allocator.Ring.Entries);
+    }
+
+    private static ProposalId PromiseOf(SimPeer peer) => peer.Allocator.Snapshot().Paxos!.ClaimsOf(peer.Name).Promise;
 
     [Fact]
     public void Seeded_peers_build_the_same_ring_without_talking()

@@ -80,6 +80,44 @@ public class RingBootstrapTests
     }
 
     [Fact]
+    public void A_restored_elector_that_promised_a_ballot_waits_for_it_instead_of_proposing()
+    {
+        var proposer = new RingBootstrap(P(1), new InitMode.ByConsensus(2));
+        proposer.TryStartProposing();
+        var acceptor = new RingBootstrap(P(2), new InitMode.ByConsensus(2));
+        acceptor.Update(proposer.State!);
+        var ballot = proposer.State!.ClaimsOf(P(1)).Promise;
+
+        var restored = new RingBootstrap(P(2), new InitMode.ByConsensus(2), acceptor.State);
+        Assert.False(restored.TryStartProposing());
+
+        Assert.True(restored.AwaitingConsensus);
+        Assert.Equal(ballot, restored.State!.ClaimsOf(P(2)).Promise);
+        proposer.Update(restored.State!);
+        restored.Update(proposer.State!);
+        proposer.Update(restored.State!);
+        Assert.True(proposer.TryGetAgreement(out var value));
+        Assert.Equal(P(1), value.Origin);
+    }
+
+    [Fact]
+    public void An_elector_waiting_on_another_ballot_outbids_it_when_reproposing()
+    {
+        var proposer = new RingBootstrap(P(1), new InitMode.ByConsensus(2));
+        proposer.TryStartProposing();
+        var acceptor = new RingBootstrap(P(2), new InitMode.ByConsensus(2));
+        acceptor.Update(proposer.State!);
+        acceptor.TryStartProposing();
+        var waitedOn = proposer.State!.ClaimsOf(P(1)).Promise;
+
+        Assert.True(acceptor.Repropose());
+
+        var promise = acceptor.State!.ClaimsOf(P(2)).Promise;
+        Assert.Equal(P(2), promise.Proposer);
+        Assert.True(promise > waitedOn);
+    }
+
+    [Fact]
     public void A_restored_elector_keeps_its_promises()
     {
         var before = new RingBootstrap(P(1), new InitMode.ByConsensus(3));
