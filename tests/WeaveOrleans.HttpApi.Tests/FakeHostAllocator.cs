@@ -156,6 +156,8 @@ internal sealed class FakeHostAllocator(string universe = "10.0.0.0/8", string? 
                 .ToArray());
     }
 
+    public Task<string?> HolderOf(Address a) => Task.FromResult<string?>(null);
+
     public Task<IpamReply> Free(string ident, Address a)
     {
         var address = a.ToString();
