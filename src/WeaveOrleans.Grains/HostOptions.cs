@@ -32,9 +32,7 @@ public sealed record HostOptions
     public bool PeerDiscovery { get; init; } = true;
 
     /// <summary>--conn-limit: at most this many peer connections (0: no limit). Weave's default.</summary>
-    public int ConnectionLimit { get; init; } = DefaultConnectionLimit;
-
-    public const int DefaultConnectionLimit = Contract.DaemonDefaults.ConnectionLimit;
+    public int ConnectionLimit { get; init; } = DaemonDefaults.ConnectionLimit;
 
     /// <summary>-initpeercount.</summary>
     public int? InitPeerCount { get; init; }

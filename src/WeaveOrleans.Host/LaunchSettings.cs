@@ -116,7 +116,7 @@ public sealed record LaunchSettings(
             ListenHost = listenHost,
             ListenPort = Get("port") is { } port ? ParseInt("--port", port, 1, 65535) : DaemonDefaults.PeerPort,
             PeerDiscovery = !Flag("--no-discovery", Get("nodiscovery")),
-            ConnectionLimit = Get("connlimit") is { } limit ? ParseInt("--conn-limit", limit, 0, 100_000) : HostOptions.DefaultConnectionLimit,
+            ConnectionLimit = Get("connlimit") is { } limit ? ParseInt("--conn-limit", limit, 0, 100_000) : DaemonDefaults.ConnectionLimit,
         };
         try
         {

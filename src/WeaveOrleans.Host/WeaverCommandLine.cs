@@ -40,7 +40,7 @@ public sealed class WeaverCommandLine
     public Option<string?> StorageConnection { get; } = new("--storage-connection") { Description = "PostgreSQL connection string" };
     public Option<string?> SiloPort { get; } = new("--silo-port") { Description = $"Loopback Orleans silo port (default {DaemonDefaults.SiloPort})" };
     public Option<string?> GatewayPort { get; } = new("--gateway-port") { Description = $"Loopback Orleans gateway port (default {DaemonDefaults.GatewayPort})" };
-    public Option<string?> ConnLimit { get; } = new("--conn-limit") { Description = $"At most this many peer connections, dialled and accepted together; 0 for no limit (default {Grains.HostOptions.DefaultConnectionLimit})" };
+    public Option<string?> ConnLimit { get; } = new("--conn-limit") { Description = $"At most this many peer connections, dialled and accepted together; 0 for no limit (default {DaemonDefaults.ConnectionLimit})" };
     public Option<string?> TickInterval { get; } = new("--tick-interval") { Description = "Seconds between allocator ticks (default 5)" };
     public Option<string?> GossipInterval { get; } = new("--gossip-interval") { Description = "Seconds between periodic gossip rounds (default 30)" };
     public Option<string?> ContainerGrace { get; } = new("--container-grace") { Description = "Seconds a dead container keeps its addresses (default 30)" };
