@@ -82,11 +82,7 @@ public class RingBootstrapTests
     [Fact]
     public void A_restored_elector_that_promised_a_ballot_waits_for_it_instead_of_proposing()
     {
-        var proposer = new RingBootstrap(P(1), new InitMode.ByConsensus(2));
-        proposer.TryStartProposing();
-        var acceptor = new RingBootstrap(P(2), new InitMode.ByConsensus(2));
-        acceptor.Update(proposer.State!);
-        var ballot = proposer.State!.ClaimsOf(P(1)).Promise;
+        var (proposer, acceptor, ballot) = AcceptorThatPromisedABallot();
 
         var restored = new RingBootstrap(P(2), new InitMode.ByConsensus(2), acceptor.State);
         Assert.False(restored.TryStartProposing());
@@ -103,18 +99,24 @@ public class RingBootstrapTests
     [Fact]
     public void An_elector_waiting_on_another_ballot_outbids_it_when_reproposing()
     {
-        var proposer = new RingBootstrap(P(1), new InitMode.ByConsensus(2));
-        proposer.TryStartProposing();
-        var acceptor = new RingBootstrap(P(2), new InitMode.ByConsensus(2));
-        acceptor.Update(proposer.State!);
+        var (_, acceptor, waitedOn) = AcceptorThatPromisedABallot();
         acceptor.TryStartProposing();
-        var waitedOn = proposer.State!.ClaimsOf(P(1)).Promise;
 
         Assert.True(acceptor.Repropose());
 
         var promise = acceptor.State!.ClaimsOf(P(2)).Promise;
         Assert.Equal(P(2), promise.Proposer);
         Assert.True(promise > waitedOn);
+    }
+
+    /// <summary>Peer 1 proposes in a network of quorum 2; peer 2 has promised that ballot.</summary>
+    private static (RingBootstrap Proposer, RingBootstrap Acceptor, ProposalId Ballot) AcceptorThatPromisedABallot()
+    {
+        var proposer = new RingBootstrap(P(1), new InitMode.ByConsensus(2));
+        proposer.TryStartProposing();
+        var acceptor = new RingBootstrap(P(2), new InitMode.ByConsensus(2));
+        acceptor.Update(proposer.State!);
+        return (proposer, acceptor, proposer.State!.ClaimsOf(P(1)).Promise);
     }
 
     [Fact]
