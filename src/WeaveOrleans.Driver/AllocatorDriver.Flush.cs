@@ -40,7 +40,7 @@ public sealed partial class AllocatorDriver
         return task;
     }
 
-    private async Task Release(Task commit, Task previous, List<(PeerName To, byte[] Payload, string Kind)> messages, List<Completion> completions)
+    private async Task Release(Task commit, Task previous, List<(PeerName To, byte[] Payload, string Kind)> messages, IReadOnlyList<Completion> completions)
     {
         try
         {

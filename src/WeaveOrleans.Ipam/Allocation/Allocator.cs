@@ -115,15 +115,15 @@ public sealed partial class Allocator
             CreateRing(s.Seeds, announce: false);
     }
 
-    private void Send(PeerName to, PeerMessage message) => _effects.Messages.Add(new Outgoing(to, message));
+    private void Send(PeerName to, PeerMessage message) => _effects.Add(new Outgoing(to, message));
 
     private void Complete(long requestId, Outcome outcome)
     {
         if (requestId >= 0)
-            _effects.Completions.Add(new Completion(requestId, outcome));
+            _effects.Add(new Completion(requestId, outcome));
     }
 
-    private void Log(LogLevel level, string message) => _effects.Log.Add(new LogEvent(level, message));
+    private void Log(LogLevel level, string message) => _effects.Add(new LogEvent(level, message));
 
     internal string NameOf(PeerName peer) => _peers.NameOf(peer);
 

@@ -19,7 +19,27 @@ public abstract record Outcome
     /// many addresses it took), <paramref name="Heir"/> for a shutdown (<see cref="PeerName.None"/>
     /// when nobody took the ranges). Values only: front-ends word them (Contract's IpamText).
     /// </summary>
-    public sealed record Ok(Cidr? Address = null, UInt128? TakenOver = null, PeerName? Heir = null) : Outcome;
+    public sealed record Ok : Outcome
+    {
+        public Ok(Cidr? Address = null, UInt128? TakenOver = null, PeerName? Heir = null)
+        {
+            this.Address = Address;
+            if (TakenOver is not null || Heir is not null)
+                _removal = new Removal(TakenOver, Heir);
+        }
+
+        public Cidr? Address { get; }
+
+        public UInt128? TakenOver => _removal?.TakenOver;
+
+        public PeerName? Heir => _removal?.Heir;
+
+        // rmpeer's and shutdown's values live apart, so the answer to an allocation (one per request)
+        // carries only its address: 48 bytes less each.
+        private readonly Removal? _removal;
+
+        private sealed record Removal(UInt128? TakenOver, PeerName? Heir);
+    }
 
     /// <summary>Refused, with the one-line reason a user sees.</summary>
     public sealed record Failed(string Message) : Outcome;
