@@ -40,7 +40,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
     private string _key = "";
     private long _start;
     private readonly IDockerStatusSource? _docker;
-    private readonly RangeTransferLog _transfers = new(capacity: 50);
+    private readonly EngineTransfers _transfers;
     private readonly IExistingAddressSource? _existing;
 
     public HostAllocatorGrain(
@@ -60,6 +60,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
         _time = time;
         _logger = logger;
         _identity = identity;
+        _transfers = new EngineTransfers(() => Engine, time, capacity: 50);
     }
 
     private TimeSpan Now => _time.GetElapsedTime(_start);
@@ -232,16 +233,6 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
             !string.IsNullOrEmpty(_options.Password)));
     }
 
-    /// <summary>
-    /// How a change of owner came about, from what the engine records: the old owner was removed
-    /// (rmpeer) or left (reset; it hands its ranges on while still connected, whereas rmpeer only
-    /// takes from a peer that is not), or else it donated.
-    /// </summary>
-    private string TransferKind(PeerName from, PeerName to) =>
-        !Engine.RemovedPeers.ContainsKey(from) ? RangeTransfer.Donation
-        : Engine.IsReachable(from) ? RangeTransfer.Reset
-        : RangeTransfer.RemovePeer;
-
     public Task ContainerStarted(string id)
     {
         Engine.ContainerStarted(id);
@@ -289,7 +280,7 @@ public sealed partial class HostAllocatorGrain : Grain, IHostAllocatorGrain
     {
         foreach (var e in effects.Log)
             LogEngine(e);
-        _transfers.Observe(Engine.Ring, _time.GetUtcNow(), TransferKind, p => Engine.Nicknames.GetValueOrDefault(p));
+        _transfers.Observe();
     }
 
     private static IpamReply ToReply(Outcome outcome) => outcome switch

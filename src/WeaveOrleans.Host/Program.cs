@@ -175,7 +175,7 @@ namespace WeaveOrleans.Host
             }
         }
 
-        /// <summary>What the first POST need not wait for: a donation between throwaway engines, then the dashboard's routes.</summary>
+        /// <summary>What the first POST need not wait for: a donation between throwaway engines, the dashboard's routes, then a refused allocation through the grain.</summary>
         private static async Task AfterStartAsync(WebApplication app, DeferredEndpoints deferred, CancellationToken cancellation)
         {
             try
@@ -203,6 +203,20 @@ namespace WeaveOrleans.Host
             catch (Exception e)
             {
                 app.Logger.LogError("Dashboard and IPAM page not served: {Error}", e.GetBaseException().Message);
+            }
+            try
+            {
+                // Last: it waits behind the claims of addresses already in use (Docker), as any allocation does.
+                var options = app.Services.GetRequiredService<HostOptions>();
+                await GrainCallWarmup.RunAsync(app.Services.GetRequiredService<IGrainFactory>(), options.HostKey, options.Range, cancellation)
+                    .WaitAsync(TimeSpan.FromSeconds(30), cancellation);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                app.Logger.LogWarning("Start-up warm-up of the allocator's calls failed: {Error}", e.GetBaseException().Message);
+            }
+            catch (OperationCanceledException)
+            {
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using WeaveOrleans.Driver;
+using WeaveOrleans.Grains;
 using WeaveOrleans.Ipam.Addresses;
 using WeaveOrleans.Ipam.Allocation;
 using WeaveOrleans.Ipam.Peers;
@@ -33,9 +34,14 @@ internal static class DonationWarmup
         var range = Cidr.ParseSubnet("10.255.0.0/24");
         var queue = new ConcurrentQueue<(PeerName From, PeerName To, byte[] Payload)>();
         var store = new DiscardingStore();
-        AllocatorDriver Driver(PeerName self, InitMode init) => new(
-            new Allocator(new AllocatorConfig(range, init), self, "warm-up", new Random(1)), store, self.ToString(),
-            new DriverOutputs((to, payload, _) => queue.Enqueue((self, to, payload)), _ => { }));
+        AllocatorDriver Driver(PeerName self, InitMode init)
+        {
+            var engine = new Allocator(new AllocatorConfig(range, init), self, "warm-up", new Random(1));
+            // What the host allocator grain does with each flush's effects, so that code is compiled too.
+            var transfers = new EngineTransfers(() => engine, TimeProvider.System, capacity: 1);
+            return new(engine, store, self.ToString(),
+                new DriverOutputs((to, payload, _) => queue.Enqueue((self, to, payload)), _ => { }, _ => transfers.Observe()));
+        }
         var drivers = new Dictionary<PeerName, AllocatorDriver>
         {
             [Owner] = Driver(Owner, new InitMode.ByConsensus(1)),
