@@ -18,27 +18,34 @@ public sealed partial class Allocator
     }
 
     /// <summary>
-    /// Asks every owner what it changed since the last call (no short cut, so each starts clean). The
-    /// header is always compared (one part); the ring, the removals and the quarantine are compared
-    /// whole when they changed at all (their size is the ring's, not the network's squared); nicknames
-    /// and electors, which every new connection adds to, one by one.
+    /// Asks every owner what it changed since the last call (no short cut, so each starts clean); null
+    /// when none did, which is the usual case and costs nothing. Otherwise the header is compared too
+    /// (one part); the ring, the removals and the quarantine are compared whole when they changed at
+    /// all (their size is the ring's, not the network's squared); nicknames and electors, which every
+    /// new connection adds to, one by one.
     /// </summary>
-    private TouchedParts TakeTouched()
+    private TouchedParts? TakeTouched()
     {
+        var ringChanged = Ownership.TakeRingChanged();
+        var nicknames = _peers.TakeTouched();
+        var removals = _removals.TakeDirty();
+        var quarantine = _quarantine.TakeDirty();
+        var electors = _bootstrap.TakeTouched();
+        if (!ringChanged && nicknames.Count == 0 && !removals && !quarantine && !electors.All && electors.Nodes.Count == 0)
+            return null;
         var touched = new TouchedParts();
         touched.Kind(PartKind.Header);
-        if (Ownership.TakeRingChanged())
+        if (ringChanged)
         {
             touched.Kind(PartKind.Ring);
             touched.Kind(PartKind.RingEntry);
         }
-        foreach (var peer in _peers.TakeTouched())
+        foreach (var peer in nicknames)
             touched.Key(new PartKey(PartKind.Nickname, peer.Value));
-        if (_removals.TakeDirty())
+        if (removals)
             touched.Kind(PartKind.Removal);
-        if (_quarantine.TakeDirty())
+        if (quarantine)
             touched.Kind(PartKind.Quarantine);
-        var electors = _bootstrap.TakeTouched();
         if (electors.All)
         {
             touched.Kind(PartKind.Consensus);

@@ -99,7 +99,9 @@ public sealed partial class Allocator
         var effects = _effects;
         _effects = new Effects();
         effects.Rows = _idents.TakeChangedRows();
-        if (_durable.Change(TakeTouched(), new LiveParts(this), Snapshot) is { IsEmpty: false } change)
+        var touched = TakeTouched();
+        if ((touched is not null || _durable.NothingHandedOut || _durable.ReportMiss is not null)
+            && _durable.Change(touched ?? new TouchedParts(), new LiveParts(this), Snapshot) is { IsEmpty: false } change)
             effects.Snapshot = change;
         return effects;
     }
