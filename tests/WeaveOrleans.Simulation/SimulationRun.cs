@@ -32,7 +32,7 @@ public sealed partial class SimulationRun
         _seed = seed;
         _options = options;
         _random = new Random(seed);
-        _net = new PeerNetwork(_random.Next()) { TraceLevel = options.TraceLevel };
+        _net = new PeerNetwork(_random.Next()) { TraceLevel = options.TraceLevel, VerifySnapshotChanges = true };
         if (_random.Next(4) == 0)
         {
             _faultPoints = new SeededFaultPoints(new Random(_random.Next()), 0.05);
@@ -70,9 +70,11 @@ public sealed partial class SimulationRun
                 CheckNoAddressHeldTwice();
                 CheckOneLineage();
                 CheckAnswersWereDurable();
+                CheckSnapshotChangesTracked();
             }
             Converge();
             CheckAnswersWereDurable();
+            CheckSnapshotChangesTracked();
             if (_net.ForeignPosts > 0)
                 throw new Violation("not deterministic", $"{_net.ForeignPosts} continuations ran off the simulator's thread");
         }

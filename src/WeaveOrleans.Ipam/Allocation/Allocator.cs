@@ -99,11 +99,9 @@ public sealed partial class Allocator
         var effects = _effects;
         _effects = new Effects();
         effects.Rows = _idents.TakeChangedRows();
-        // Every part is asked (no short cut), so each starts clean for the next round; the comparison
-        // with what was handed out runs only when one of them says it changed.
-        var snapshotChanged = _durable.NothingHandedOut | Ownership.TakeRingChanged() | _peers.TakeDirty()
-            | _removals.TakeDirty() | _quarantine.TakeDirty() | _bootstrap.TakeDirty();
-        if (snapshotChanged && _durable.Change(Snapshot()) is { IsEmpty: false } change)
+        var touched = TakeTouched();
+        if ((touched is not null || _durable.NothingHandedOut || _durable.ReportMiss is not null)
+            && _durable.Change(touched ?? new TouchedParts(), new LiveParts(this), Snapshot) is { IsEmpty: false } change)
             effects.Snapshot = change;
         return effects;
     }

@@ -5,13 +5,14 @@ namespace WeaveOrleans.Ipam.Allocation;
 
 /// <summary>
 /// What this peer knows of the others: every nickname it has heard (persisted; a change marks the
-/// book dirty) and which peers the transport says are connected now (not persisted).
+/// peer it is about touched) and which peers the transport says are connected now (not persisted).
 /// </summary>
 internal sealed class PeerBook
 {
     private readonly Dictionary<PeerName, string> _nicknames = [];
     private readonly HashSet<PeerName> _reachable = [];
-    private bool _dirty;
+    /// <summary>Peers whose nickname was learnt since the last <see cref="TakeTouched"/>.</summary>
+    private HashSet<PeerName> _touched = [];
 
     public PeerBook(PeerName self, string nickname)
     {
@@ -48,9 +49,9 @@ internal sealed class PeerBook
             if (peer != Self && _nicknames.GetValueOrDefault(peer) != nick)
             {
                 _nicknames[peer] = nick;
+                _touched.Add(peer);
                 changed = true;
             }
-        _dirty |= changed;
         return changed;
     }
 
@@ -71,11 +72,19 @@ internal sealed class PeerBook
 
     public void Disconnected(PeerName peer) => _reachable.Remove(peer);
 
-    /// <summary>Whether the nicknames changed since the last call.</summary>
-    public bool TakeDirty()
+    /// <summary>
+    /// The peers whose nickname was learnt since the last call: only their records are written, since
+    /// every hello teaches one and a thousand peers make a million hellos.
+    /// </summary>
+    public IReadOnlyCollection<PeerName> TakeTouched()
     {
-        var dirty = _dirty;
-        _dirty = false;
-        return dirty;
+        if (_touched.Count == 0)
+            return [];
+        var touched = _touched;
+        _touched = [];
+        return touched;
     }
+
+    /// <summary>Whether the nicknames changed since the last call.</summary>
+    public bool TakeDirty() => TakeTouched().Count > 0;
 }

@@ -6,14 +6,25 @@ namespace WeaveOrleans.Ipam.Allocation;
 /// <summary>
 /// How a peer without a ring gets one: an elector takes part in agreement on the peers to seed it
 /// with, an observer asks the others for theirs. The consensus state is persisted (a peer that
-/// restarts mid-agreement must keep every promise it made); every change to it marks this dirty.
-/// Once the ring exists there is nothing left to do.
+/// restarts mid-agreement must keep every promise it made), one record per elector: every change
+/// names the electors it touched. Once the ring exists there is nothing left to do.
 /// </summary>
 internal sealed class RingBootstrap
 {
     private Participant? _paxos;
     private bool _ringRequested;
-    private bool _dirty;
+
+    /// <summary>Electors whose claims (or whose being known) changed since the last <see cref="TakeTouched"/>.</summary>
+    private HashSet<PeerName> _touched = [];
+
+    /// <summary>The consensus state as a whole came or went since the last <see cref="TakeTouched"/>.</summary>
+    private bool _touchedAll;
+
+    /// <summary>
+    /// No claim changed since agreement was last looked for and not found, so it is not there now:
+    /// looking costs O(electors), and every hello of a thousand peers would look again.
+    /// </summary>
+    private bool _noAgreementYet;
 
     private RingBootstrap()
     {
@@ -63,7 +74,7 @@ internal sealed class RingBootstrap
         if (elector.BallotUnderWay)
             return false;
         elector.Propose();
-        _dirty = true;
+        OwnClaimsChanged();
         return true;
     }
 
@@ -73,7 +84,7 @@ internal sealed class RingBootstrap
         if (!AwaitingConsensus || _paxos is not Elector elector)
             return false;
         elector.Propose();
-        _dirty = true;
+        OwnClaimsChanged();
         return true;
     }
 
@@ -98,10 +109,35 @@ internal sealed class RingBootstrap
     {
         if (_paxos is null)
             return false;
-        var learnt = _paxos.Update(incoming);
-        var ours = learnt && _paxos.Think();
-        _dirty |= learnt;
-        return ours;
+        var before = _paxos.State;
+        if (!_paxos.Update(incoming))
+            return false;
+        var claimsLearnt = false;
+        foreach (var (node, _) in incoming)
+        {
+            var now = _paxos.State.ClaimsOf(node);
+            if (before.Contains(node) && ReferenceEquals(before.ClaimsOf(node), now))
+                continue;
+            _touched.Add(node);
+            claimsLearnt |= !now.Equals(NodeClaims.None);
+        }
+        // An elector that is only newly known, with no claims yet, changes nothing Think looks at (no
+        // promise to follow, no acceptance to count); the value it proposes takes in every known node
+        // when it is picked. So thinking is skipped: it is O(electors), and connecting N peers teaches
+        // each of them N - 1 claimless electors.
+        if (!claimsLearnt)
+            return false;
+        _noAgreementYet = false;
+        if (!_paxos.Think())
+            return false;
+        OwnClaimsChanged();
+        return true;
+    }
+
+    private void OwnClaimsChanged()
+    {
+        _touched.Add(_paxos!.Self);
+        _noAgreementYet = false;
     }
 
     /// <remarks>
@@ -111,7 +147,10 @@ internal sealed class RingBootstrap
     public bool TryGetAgreement(out AcceptedValue value)
     {
         value = default!;
-        return _paxos is Elector elector && elector.TryGetConsensus(out value);
+        if (_paxos is not Elector elector || _noAgreementYet)
+            return false;
+        _noAgreementYet = !elector.TryGetConsensus(out value);
+        return !_noAgreementYet;
     }
 
     /// <summary>The ring exists: the consensus state is no longer needed.</summary>
@@ -119,16 +158,25 @@ internal sealed class RingBootstrap
     {
         _paxos = null;
         AwaitingConsensus = false;
-        _dirty = true;
+        _touched.Clear();
+        _touchedAll = true;
     }
 
     public bool HasParticipant => _paxos is not null;
 
-    /// <summary>Whether the consensus state changed since the last call.</summary>
-    public bool TakeDirty()
+    /// <summary>
+    /// What of the consensus state changed since the last call: all of it (it came or went), or the
+    /// electors named. A state restored from storage is durable already, so starts with nothing.
+    /// </summary>
+    public (bool All, IReadOnlyCollection<PeerName> Nodes) TakeTouched()
     {
-        var dirty = _dirty;
-        _dirty = false;
-        return dirty;
+        var touched = (_touchedAll, (IReadOnlyCollection<PeerName>)(_touched.Count == 0 ? [] : _touched));
+        if (_touched.Count > 0)
+            _touched = [];
+        _touchedAll = false;
+        return touched;
     }
+
+    /// <summary>Whether the consensus state changed since the last call.</summary>
+    public bool TakeDirty() => TakeTouched() is var (all, nodes) && (all || nodes.Count > 0);
 }

@@ -66,13 +66,16 @@ public abstract class Participant
         value = null!;
         var best = ProposalId.None;
         var claims = State.Select(kv => kv.Value).Where(c => c.HasAccepted).ToArray();
+        // Backers counted once for all (counting them per candidate was O(electors²) per look).
+        var backers = new Dictionary<(ProposalId, AcceptedValue), int>();
+        foreach (var c in claims)
+            backers[(c.AcceptedId, c.Accepted!)] = backers.GetValueOrDefault((c.AcceptedId, c.Accepted!)) + 1;
         foreach (var candidate in claims)
         {
             // Two chosen values would break Paxos itself; should it ever happen, prefer the later ballot rather than guess.
             if (candidate.AcceptedId <= best)
                 continue;
-            var backers = claims.Count(c => c.AcceptedId == candidate.AcceptedId && c.Accepted!.Equals(candidate.Accepted));
-            if (backers >= Quorum)
+            if (backers[(candidate.AcceptedId, candidate.Accepted!)] >= Quorum)
             {
                 best = candidate.AcceptedId;
                 value = candidate.Accepted!;

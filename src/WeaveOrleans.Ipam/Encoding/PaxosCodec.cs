@@ -37,15 +37,29 @@ public static class PaxosCodec
         foreach (var (node, claims) in state)
         {
             w.Peer(node);
-            Write(w, claims.Promise);
-            Write(w, claims.AcceptedId);
-            w.Bool(claims.Accepted is not null);
-            if (claims.Accepted is { } value)
-            {
-                w.Peers(value.Peers);
-                w.Peer(value.Origin);
-            }
+            Write(w, claims);
         }
+    }
+
+    /// <summary>One node's claims, without the node.</summary>
+    internal static void Write(WireWriter w, NodeClaims claims)
+    {
+        Write(w, claims.Promise);
+        Write(w, claims.AcceptedId);
+        w.Bool(claims.Accepted is not null);
+        if (claims.Accepted is { } value)
+        {
+            w.Peers(value.Peers);
+            w.Peer(value.Origin);
+        }
+    }
+
+    internal static NodeClaims ReadClaims(ref WireReader r)
+    {
+        var promise = ReadProposal(ref r);
+        var acceptedId = ReadProposal(ref r);
+        var accepted = r.Bool() ? ReadValue(ref r) : null;
+        return new NodeClaims(promise, acceptedId, accepted);
     }
 
     internal static PaxosState Read(ref WireReader r)
@@ -55,10 +69,7 @@ public static class PaxosCodec
         for (var n = r.Count(); n > 0; n--)
         {
             var node = r.NextPeer(ref previous);
-            var promise = ReadProposal(ref r);
-            var acceptedId = ReadProposal(ref r);
-            var accepted = r.Bool() ? ReadValue(ref r) : null;
-            entries.Add(new(node, new NodeClaims(promise, acceptedId, accepted)));
+            entries.Add(new(node, ReadClaims(ref r)));
         }
         return PaxosState.From(entries);
     }

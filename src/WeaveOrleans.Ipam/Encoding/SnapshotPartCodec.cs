@@ -26,6 +26,7 @@ public static class SnapshotPartCodec
         PartKind.RingEntry => $"entry/{new Address(key.Id)}",
         PartKind.Nickname => $"nickname/{new PeerName((ulong)key.Id)}",
         PartKind.Removal => $"removed/{new PeerName((ulong)key.Id)}",
+        PartKind.Elector => $"elector/{new PeerName((ulong)key.Id)}",
         _ => throw new ArgumentOutOfRangeException(nameof(key), key.Kind, "no such part"),
     };
 
@@ -54,6 +55,10 @@ public static class SnapshotPartCodec
                 break;
             case ConsensusPart c:
                 PaxosCodec.Write(w, c.State);
+                break;
+            case ElectorPart e:
+                w.Peer(e.Node);
+                PaxosCodec.Write(w, e.Claims);
                 break;
             case NicknamePart n:
                 w.Peer(n.Peer);
@@ -88,6 +93,7 @@ public static class SnapshotPartCodec
             PartKind.Ring => new RingPart(r.Range(), r.Peers()),
             PartKind.RingEntry => new RingEntryPart(new RingEntry(new Address(r.Var128()), r.Peer(), r.UInt32(), r.Var128())),
             PartKind.Consensus => new ConsensusPart(PaxosCodec.Read(ref r)),
+            PartKind.Elector => new ElectorPart(r.Peer(), PaxosCodec.ReadClaims(ref r)),
             PartKind.Nickname => new NicknamePart(r.Peer(), r.Text(NicknameCodec.MaxBytes)),
             PartKind.Removal => new RemovalPart(r.Peer(), r.Peer()),
             PartKind.Quarantine => new QuarantinePart(ReadQuarantine(ref r)),

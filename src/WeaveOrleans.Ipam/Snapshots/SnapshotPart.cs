@@ -17,6 +17,7 @@ public enum PartKind : byte
     Nickname = 5,
     Removal = 6,
     Quarantine = 7,
+    Elector = 8,
 }
 
 /// <summary>Names one part: its kind and, for the kinds there are many of, the token or peer it is about.</summary>
@@ -60,10 +61,21 @@ public sealed record RingEntryPart(RingEntry Entry) : SnapshotPart
     public override PartKey Key => new(PartKind.RingEntry, Entry.Token.Value);
 }
 
-/// <summary>The consensus (Paxos) state of a peer that has no ring yet: every promise it made must survive.</summary>
+/// <summary>
+/// That a peer without a ring yet has consensus (Paxos) state: every promise it made must survive.
+/// Written with no claims of its own; each elector's claims are an <see cref="ElectorPart"/>, so
+/// learning one elector writes one record, not every elector's (which made connecting a thousand
+/// peers cost N³). A record from before that, holding every elector's claims, is still read.
+/// </summary>
 public sealed record ConsensusPart(PaxosState State) : SnapshotPart
 {
     public override PartKey Key => new(PartKind.Consensus);
+}
+
+/// <summary>One elector's claims as this peer knows them (while it has consensus state).</summary>
+public sealed record ElectorPart(PeerName Node, NodeClaims Claims) : SnapshotPart
+{
+    public override PartKey Key => new(PartKind.Elector, Node.Value);
 }
 
 /// <summary>One peer's nickname as this peer heard it.</summary>

@@ -19,7 +19,11 @@ public static class SnapshotParts
                 yield return new RingEntryPart(entry);
         }
         if (snapshot.Paxos is { } paxos)
-            yield return new ConsensusPart(paxos);
+        {
+            yield return new ConsensusPart(PaxosState.Empty);
+            foreach (var (node, claims) in paxos)
+                yield return new ElectorPart(node, claims);
+        }
         foreach (var (peer, nickname) in snapshot.Nicknames)
             yield return new NicknamePart(peer, nickname);
         foreach (var (victim, remover) in snapshot.Removed)
@@ -39,6 +43,7 @@ public static class SnapshotParts
         PaxosState? paxos = null;
         ImmutableArray<Quarantine> quarantine = [];
         var entries = new List<RingEntry>();
+        var electors = new List<KeyValuePair<PeerName, NodeClaims>>();
         var nicknames = ImmutableDictionary.CreateBuilder<PeerName, string>();
         var removed = ImmutableDictionary.CreateBuilder<PeerName, PeerName>();
         var seen = new HashSet<PartKey>();
@@ -52,6 +57,7 @@ public static class SnapshotParts
                 case RingPart r: ring = r; break;
                 case RingEntryPart e: entries.Add(e.Entry); break;
                 case ConsensusPart c: paxos = c.State; break;
+                case ElectorPart e: electors.Add(new(e.Node, e.Claims)); break;
                 case NicknamePart n: nicknames.Add(n.Peer, n.Nickname); break;
                 case RemovalPart r: removed.Add(r.Victim, r.Remover); break;
                 case QuarantinePart q: quarantine = q.Entries; break;
@@ -65,6 +71,10 @@ public static class SnapshotParts
             throw new InvalidDataException("bad snapshot: ring entries without a ring");
         if (ring is not null && entries.Count == 0)
             throw new InvalidDataException("bad snapshot: a ring without entries");
+        if (paxos is null && electors.Count > 0)
+            throw new InvalidDataException("bad snapshot: electors without consensus state");
+        if (paxos is not null)
+            paxos = paxos.Merge(PaxosState.From(electors));
         var ringData = ring is null ? null : new RingData(ring.Universe, ring.Seeds, [.. entries.OrderBy(e => e.Token)]);
         return new AllocatorSnapshot(
             header.Self, header.Nickname, header.Range, ringData, paxos,

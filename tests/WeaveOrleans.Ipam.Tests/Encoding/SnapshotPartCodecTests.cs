@@ -62,7 +62,7 @@ public class SnapshotPartCodecTests
     public void Random_bytes_decode_or_are_invalid_data() =>
         Gen.Byte.Array[0, 48].Sample(tail =>
         {
-            foreach (var key in new[] { "header", "ring", "entry/10.0.0.0", "consensus", "quarantine" })
+            foreach (var key in new[] { "header", "ring", "entry/10.0.0.0", "consensus", "quarantine", SnapshotPartCodec.KeyOf(new PartKey(PartKind.Elector, 0x0A)) })
                 CodecAssert.DecodesOrRefuses([(byte)'T', 1, .. tail], b => SnapshotPartCodec.Decode(key, b));
         }, iter: 3000);
 
