@@ -51,6 +51,9 @@ public static class SnapshotPartCodec
                 w.Peer(e.Peer);
                 w.Var(e.Version);
                 w.Var(e.Free);
+                // Records of earlier releases end here; the end, when known, follows.
+                if (e.End is { } end)
+                    w.Var(end.Value);
                 break;
             case ConsensusPart c:
                 PaxosCodec.Write(w, c.State);
@@ -86,7 +89,7 @@ public static class SnapshotPartCodec
         {
             PartKind.Header => new HeaderPart(r.Peer(), r.Text(NicknameCodec.MaxBytes), r.Cidr(), r.Bool()),
             PartKind.Ring => new RingPart(r.Range(), r.Peers()),
-            PartKind.RingEntry => new RingEntryPart(new RingEntry(new Address(r.Var128()), r.Peer(), r.UInt32(), r.Var128())),
+            PartKind.RingEntry => new RingEntryPart(ReadEntry(ref r)),
             PartKind.Consensus => new ConsensusPart(PaxosCodec.Read(ref r)),
             PartKind.Nickname => new NicknamePart(r.Peer(), r.Text(NicknameCodec.MaxBytes)),
             PartKind.Removal => new RemovalPart(r.Peer(), r.Peer()),
@@ -112,6 +115,12 @@ public static class SnapshotPartCodec
         foreach (var part in change.Written)
             records[KeyOf(part.Key)] = Encode(part);
         return records;
+    }
+
+    private static RingEntry ReadEntry(ref WireReader r)
+    {
+        var entry = new RingEntry(new Address(r.Var128()), r.Peer(), r.UInt32(), r.Var128());
+        return r.AtEnd ? entry : entry with { End = new Address(r.Var128()) };
     }
 
     private static ImmutableArray<Quarantine> ReadQuarantine(ref WireReader r)

@@ -16,6 +16,8 @@ public sealed partial class Ring
             var token = entries[i].Token;
             if (!Universe.Contains(token))
                 return new(RingMergeErrorKind.Invalid, $"Token {token} is out of range {Universe}");
+            if (entries[i].End is { } end && !Universe.Contains(end))
+                return new(RingMergeErrorKind.Invalid, $"Entry {token} ends at {end}, out of range {Universe}");
             if (i > 0 && entries[i - 1].Token >= token)
                 return entries[i - 1].Token == token
                     ? new(RingMergeErrorKind.Invalid, $"Token {token} appears twice in ring")
