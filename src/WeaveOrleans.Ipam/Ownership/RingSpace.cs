@@ -55,7 +55,7 @@ public sealed class RingSpace
         RingMergeResult result = default;
         Moving(() => result = Ring.Merge(incoming, Space.HasAllocations));
         if (!result.IsError && JoinAdjacent())
-            result = result with { Updated = true };
+            result = result with { Updated = true, Joined = true };
         return result;
     }
 

@@ -20,10 +20,11 @@ namespace WeaveOrleans.Ipam.Rings;
 /// <para>Which writes record an end: creating the ring, a grant (every entry it writes) and a join,
 /// the writes that move tokens and are made by the owner over a range it knows whole. A write that
 /// keeps the range (a free-count report, a clamp, a restarted peer's own entry) keeps the end it had.
-/// A takeover (rmpeer) clears it: the taker may not have heard the removed peer's last grants, and its
-/// version jump would make their tokens look stale. The taker records ends again when it grants or
-/// joins, which it does only once the ranges are released, that is once every other peer has told it
-/// its ring.</para>
+/// A takeover (rmpeer) keeps it too, with <see cref="RingEntry.EndVersion"/>, the version at which it was
+/// recorded: staleness is judged against that, not against the taker's jumped version, which would
+/// make tokens of the removed peer's last grants, unheard by the taker, look stale. The taker records
+/// ends of its own when it grants or joins, which it does only once the ranges are released, that is
+/// once every other peer has told it its ring.</para>
 /// <para>Entries from earlier releases have no end and make nothing stale; they join like any other
 /// once their owner runs this release.</para>
 /// </remarks>
@@ -40,12 +41,12 @@ public sealed partial class Ring
     private void RecordEnd(int index)
     {
         var slot = _slots[index];
-        _slots[index] = new Slot(slot.Entry with { End = NextToken(index) }, slot.Stamp);
+        _slots[index] = new Slot(slot.Entry with { End = NextToken(index), EndVersion = slot.Entry.Version }, slot.Stamp);
     }
 
     /// <summary>
     /// Which of <paramref name="tokens"/> (sorted) are stale: strictly inside [t, t.End) of an entry t of
-    /// <paramref name="evidence"/> with a higher version. One sweep over the tokens, with the ranges
+    /// <paramref name="evidence"/> whose version when it recorded that end is higher. One sweep over the tokens, with the ranges
     /// open at each in a heap by version, so a merge costs n log n however many entries it brings.
     /// </summary>
     private bool[] Stale(IReadOnlyList<RingEntry> tokens, IEnumerable<RingEntry> evidence)
@@ -59,11 +60,11 @@ public sealed partial class Ring
                 continue;
             var lo = e.Token.Value + 1;
             if (end > e.Token)
-                ranges.Add((lo, end.Value, e.Version));
+                ranges.Add((lo, end.Value, e.EndVersion));
             else
             {
-                ranges.Add((lo, End.Value, e.Version));
-                ranges.Add((Start.Value, end.Value, e.Version));
+                ranges.Add((lo, End.Value, e.EndVersion));
+                ranges.Add((Start.Value, end.Value, e.EndVersion));
             }
         }
         if (ranges.Count == 0)

@@ -28,9 +28,8 @@ public sealed partial class Ring
             var e = _slots[i].Entry;
             if (e.Peer != from)
                 continue;
-            // No end: the taker's view of the range may be old (the removed peer's last grants unheard),
-            // and with the version jump an end would make those newer tokens look stale (Ring.Ends.cs).
-            _slots[i] = new Slot(e with { Peer = to, Version = e.Version + versionBump, End = null }, stamp);
+            // The end stays with the version it was recorded at, not the jumped one (Ring.Ends.cs).
+            _slots[i] = new Slot(e with { Peer = to, Version = e.Version + versionBump }, stamp);
             moved.AddRange(RangesOf(i));
         }
         if (moved.Count > 0)

@@ -61,9 +61,23 @@ public static class RingCodec
             w.Var(e.Free);
             previous = e.Token;
         }
+        // One byte in the common case: 0 no end, 1 the end is the next token in this list and was
+        // recorded at the entry's version; else 2, the end's distance and how far below the version.
         if (withEnds)
-            foreach (var e in ring.Entries)
-                w.Var(EndGap(ring.Universe, e));
+            for (var i = 0; i < ring.Entries.Length; i++)
+            {
+                var e = ring.Entries[i];
+                if (e.End is not { } end)
+                    w.Var(0);
+                else if (end == ring.Entries[(i + 1) % ring.Entries.Length].Token && e.EndVersion == e.Version)
+                    w.Var(1);
+                else
+                {
+                    w.Var(2);
+                    w.Var(EndGap(ring.Universe, e));
+                    w.Var(e.Version - e.EndVersion);
+                }
+            }
     }
 
     /// <summary>An entry's end as the distance from its token (the universe's size for a lone entry), 0 for none.</summary>
@@ -110,7 +124,26 @@ public static class RingCodec
         var universe = new AddressRange(start, start + size);
         if ((flags & 2) != 0)
             for (var k = 0; k < entries.Count; k++)
-                entries[k] = entries[k] with { End = EndAt(ref r, universe, entries[k].Token, r.Var128()) };
+            {
+                var e = entries[k];
+                switch (r.Var64())
+                {
+                    case 0:
+                        break;
+                    case 1:
+                        entries[k] = e with { End = entries[(k + 1) % entries.Count].Token, EndVersion = e.Version };
+                        break;
+                    case 2:
+                        var end = EndAt(ref r, universe, e.Token, r.Var128());
+                        var below = r.UInt32();
+                        if (end is null || below > e.Version)
+                            throw r.Invalid($"entry {e.Token} has an end of no length or recorded above its version");
+                        entries[k] = e with { End = end, EndVersion = e.Version - below };
+                        break;
+                    case var code:
+                        throw r.Invalid($"entry end code {code}");
+                }
+            }
         return new RingData(universe, seeds, entries.ToImmutable(), isDelta);
     }
 }

@@ -18,6 +18,13 @@ public readonly record struct RingEntry(Address Token, PeerName Peer, uint Versi
     /// </summary>
     public Address? End { get; init; }
 
+    /// <summary>
+    /// The version the entry had when <see cref="End"/> was recorded: only tokens below it are stale.
+    /// A takeover raises the version by a jump but keeps the end and this (the taker may not have
+    /// heard the removed peer's last grants, whose tokens are above it).
+    /// </summary>
+    public uint EndVersion { get; init; }
+
     public override string ToString() =>
-        $"{Token} -> {Peer} (v{Version}, free {Free}{(End is { } end ? $", end {end}" : "")})";
+        $"{Token} -> {Peer} (v{Version}, free {Free}{(End is { } end ? $", end {end} at v{EndVersion}" : "")})";
 }
