@@ -91,6 +91,14 @@ public class RingJoinPropertyTests
         }
     }
 
+    private static Run Ran(int seed)
+    {
+        var run = new Run(seed);
+        for (var step = 0; step < 60; step++)
+            run.Step();
+        return run;
+    }
+
     private static Ring Observe(IEnumerable<RingData> rings)
     {
         var observer = new Ring(Universe, P(99));
@@ -104,9 +112,7 @@ public class RingJoinPropertyTests
     {
         for (var seed = 0; seed < 300; seed++)
         {
-            var run = new Run(seed);
-            for (var step = 0; step < 60; step++)
-                run.Step();
+            var run = Ran(seed);
             run.GossipUntilEqual();
 
             var converged = run.Rings[0].Entries();
@@ -123,9 +129,7 @@ public class RingJoinPropertyTests
     {
         for (var seed = 0; seed < 300; seed++)
         {
-            var run = new Run(seed);
-            for (var step = 0; step < 60; step++)
-                run.Step();
+            var run = Ran(seed);
 
             var one = Observe(run.Shuffled());
             var other = Observe(run.Shuffled());
