@@ -110,7 +110,7 @@ public class RingJoinPropertyTests
     [Fact]
     public void Peers_converge_on_one_joined_ring_and_no_range_ever_has_two_owners()
     {
-        for (var seed = 0; seed < 300; seed++)
+        for (var seed = 0; seed < 120; seed++)
         {
             var run = Ran(seed);
             run.GossipUntilEqual();
@@ -127,7 +127,7 @@ public class RingJoinPropertyTests
     [Fact]
     public void Merging_every_ring_ever_held_in_any_order_gives_one_result_and_merging_it_again_changes_nothing()
     {
-        for (var seed = 0; seed < 300; seed++)
+        for (var seed = 0; seed < 120; seed++)
         {
             var run = Ran(seed);
 
