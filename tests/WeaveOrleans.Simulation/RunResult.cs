@@ -1,6 +1,10 @@
 namespace WeaveOrleans.Simulation;
 
-/// <summary>What one seed did: its counts, and the violation and trace if it failed.</summary>
+/// <summary>
+/// What one seed did: its counts, and the violation and trace if it failed. <paramref name="RingSizes"/>
+/// is the number of ring entries each peer that is up holds at the end (issue 11: the ring must not
+/// fragment without end).
+/// </summary>
 public sealed record RunResult(
     int Seed,
     int Peers,
@@ -9,7 +13,8 @@ public sealed record RunResult(
     IReadOnlyDictionary<string, int> Faults,
     Violation? Violation,
     MessageTally Messages,
-    IReadOnlyList<string> Trace)
+    IReadOnlyList<string> Trace,
+    IReadOnlyList<int>? RingSizes = null)
 {
     public bool Failed => Violation is not null;
 }

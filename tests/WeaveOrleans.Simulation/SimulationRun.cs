@@ -103,8 +103,11 @@ public sealed partial class SimulationRun
         if (_faultPoints is not null)
             foreach (var (point, count) in _faultPoints.Fired)
                 faults[$"fault point {point}"] = count;
-        return new RunResult(_seed, _net.Peers.Count, steps, _net.Delivered, faults, violation, _net.Messages, _net.Trace);
+        return new RunResult(_seed, _net.Peers.Count, steps, _net.Delivered, faults, violation, _net.Messages, _net.Trace, RingSizes());
     }
+
+    private List<int> RingSizes() =>
+        [.. _net.Peers.Where(p => p.Up && p.Driver is not null).Select(p => p.Allocator.Ring.Count)];
 
     private void Count(string fault) => _faults[fault] = _faults.GetValueOrDefault(fault) + 1;
 

@@ -117,8 +117,8 @@ public sealed partial class Allocator
                 _bootstrap.Finish();
                 Log(LogLevel.Info, $"Received the IP allocation ring from {NameOf(from)}");
             }
-            // A retake is a change of our own: it goes round the whole tree.
-            if (RetakeRemovedPeers())
+            // A retake, or joining our adjacent tokens, is a change of our own: it goes round the whole tree.
+            if (RetakeRemovedPeers() | result.Joined)
                 SpreadChange();
         }
         RelayShare(gossip.RelayUntil);

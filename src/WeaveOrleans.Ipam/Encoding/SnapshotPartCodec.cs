@@ -17,6 +17,14 @@ public static class SnapshotPartCodec
     private const byte Magic = (byte)'T';
     private const byte FormatVersion = 1;
 
+    /// <summary>
+    /// The format of a ring entry that records its end (issue 11). Other parts, and entries without an
+    /// end, stay at <see cref="FormatVersion"/>, so what earlier releases wrote reads as before; an
+    /// entry of this format always has the end, so a record torn just before it is refused, not
+    /// mistaken for an entry without one.
+    /// </summary>
+    private const byte EntryWithEndVersion = 2;
+
     public static string KeyOf(PartKey key) => key.Kind switch
     {
         PartKind.Header => "header",
@@ -33,7 +41,7 @@ public static class SnapshotPartCodec
     public static byte[] Encode(SnapshotPart part)
     {
         var w = new WireWriter();
-        w.Header(Magic, FormatVersion);
+        w.Header(Magic, part is RingEntryPart { Entry.End: not null } ? EntryWithEndVersion : FormatVersion);
         w.Byte((byte)part.Key.Kind);
         switch (part)
         {
@@ -52,6 +60,11 @@ public static class SnapshotPartCodec
                 w.Peer(e.Peer);
                 w.Var(e.Version);
                 w.Var(e.Free);
+                if (e.End is { } end)
+                {
+                    w.Var(end.Value);
+                    w.Var(e.EndVersion);
+                }
                 break;
             case ConsensusPart c:
                 PaxosCodec.Write(w, c.State);
@@ -86,18 +99,21 @@ public static class SnapshotPartCodec
     public static SnapshotPart Decode(string key, ReadOnlySpan<byte> bytes)
     {
         var r = new WireReader(bytes, $"snapshot part {key}");
-        r.Header(Magic, FormatVersion);
-        SnapshotPart part = (PartKind)r.Byte() switch
+        var version = r.Header(Magic, FormatVersion, EntryWithEndVersion);
+        var kind = (PartKind)r.Byte();
+        if (version == EntryWithEndVersion && kind != PartKind.RingEntry)
+            throw r.Invalid($"part kind {(byte)kind} in the format of ring entries with an end");
+        SnapshotPart part = kind switch
         {
             PartKind.Header => new HeaderPart(r.Peer(), r.Text(NicknameCodec.MaxBytes), r.Cidr(), r.Bool()),
             PartKind.Ring => new RingPart(r.Range(), r.Peers()),
-            PartKind.RingEntry => new RingEntryPart(new RingEntry(new Address(r.Var128()), r.Peer(), r.UInt32(), r.Var128())),
+            PartKind.RingEntry => new RingEntryPart(ReadEntry(ref r, withEnd: version == EntryWithEndVersion)),
             PartKind.Consensus => new ConsensusPart(PaxosCodec.Read(ref r)),
             PartKind.Elector => new ElectorPart(r.Peer(), PaxosCodec.ReadClaims(ref r)),
             PartKind.Nickname => new NicknamePart(r.Peer(), r.Text(NicknameCodec.MaxBytes)),
             PartKind.Removal => new RemovalPart(r.Peer(), r.Peer()),
             PartKind.Quarantine => new QuarantinePart(ReadQuarantine(ref r)),
-            var kind => throw r.Invalid($"unknown part kind {(byte)kind}"),
+            _ => throw r.Invalid($"unknown part kind {(byte)kind}"),
         };
         r.End();
         if (KeyOf(part.Key) != key)
@@ -118,6 +134,12 @@ public static class SnapshotPartCodec
         foreach (var part in change.Written)
             records[KeyOf(part.Key)] = Encode(part);
         return records;
+    }
+
+    private static RingEntry ReadEntry(ref WireReader r, bool withEnd)
+    {
+        var entry = new RingEntry(new Address(r.Var128()), r.Peer(), r.UInt32(), r.Var128());
+        return withEnd ? entry with { End = new Address(r.Var128()), EndVersion = r.UInt32() } : entry;
     }
 
     private static ImmutableArray<Quarantine> ReadQuarantine(ref WireReader r)

@@ -135,6 +135,8 @@ public sealed class Space
 
     public bool HasAllocations(AddressRange r) => _allocated.Overlaps(r);
 
+    public bool HasHeld(AddressRange r) => _held.Overlaps(r);
+
     public bool IsFree(Address a) => _free.Contains(a);
 
     public bool IsAllocated(Address a) => _allocated.Contains(a);

@@ -54,6 +54,8 @@ public sealed class RingSpace
     {
         RingMergeResult result = default;
         Moving(() => result = Ring.Merge(incoming, Space.HasAllocations));
+        if (!result.IsError && JoinAdjacent())
+            result = result with { Updated = true, Joined = true };
         return result;
     }
 
@@ -77,6 +79,14 @@ public sealed class RingSpace
         Moving(() => moved = Ring.Transfer(peer, Local));
         return moved;
     }
+
+    /// <summary>
+    /// Joins this peer's adjacent tokens (issue 11), after every merge, which is when two of them
+    /// meet: a donation back, a hand-over to us, and a takeover's ranges once released (not at the
+    /// takeover itself: they are held back only after it, and held ranges stay apart, see
+    /// <see cref="Ring.JoinAdjacentOwn"/>). Joining moves no ownership.
+    /// </summary>
+    private bool JoinAdjacent() => Ring.JoinAdjacentOwn(Space.HasHeld);
 
     /// <summary>Hands every range of this peer to <paramref name="heir"/> (reset) and empties the free list.</summary>
     public void HandOver(PeerName heir)

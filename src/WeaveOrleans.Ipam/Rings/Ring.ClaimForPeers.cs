@@ -19,6 +19,7 @@ public sealed partial class Ring
             throw new ArgumentException("at least one peer is needed to create a ring", nameof(peers));
         var stamp = ++ChangeStamp;
         Subdivide(Start, End, sorted, stamp);
+        RecordEnds(stamp);
         Seeds = [.. sorted];
     }
 

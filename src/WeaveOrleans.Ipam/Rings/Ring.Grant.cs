@@ -58,11 +58,13 @@ public sealed partial class Ring
         }
 
         var endToken = end == End ? Start : end;
-        if (IndexOf(endToken) >= 0)
-            return;
-        var at = IndexOfFirstAbove(endToken);
-        var next = _slots[at % _slots.Count].Entry.Token;
-        _slots.Insert(at, new Slot(new RingEntry(endToken, Local, endVersion, Distance(endToken, next)), stamp));
+        if (IndexOf(endToken) < 0)
+        {
+            var at = IndexOfFirstAbove(endToken);
+            var next = _slots[at % _slots.Count].Entry.Token;
+            _slots.Insert(at, new Slot(new RingEntry(endToken, Local, endVersion, Distance(endToken, next)), stamp));
+        }
+        RecordEnds(stamp);
     }
 
     /// <summary>Changes an entry's owner and free count, bumping its version so the change wins merges.</summary>

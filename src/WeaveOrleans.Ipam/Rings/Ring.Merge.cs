@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using WeaveOrleans.Ipam.Addresses;
 
 namespace WeaveOrleans.Ipam.Rings;
@@ -26,12 +27,21 @@ public sealed partial class Ring
         if (incoming.IsDelta && incoming.IsEmpty)
             return new RingMergeResult(false, null);
 
+        // Received tokens that an entry here or in the message shows to be stale never enter the walk:
+        // they would look like someone splitting our range (see Ring.Ends.cs).
+        var evidence = incoming.Entries.Concat(Entries).ToList();
+        var staleIncoming = Stale(incoming.Entries, evidence);
+        var fresh = incoming.Entries.Where((_, k) => !staleIncoming[k]).ToImmutableArray();
+
         var walk = new MergeWalk(this, hasAllocations, ChangeStamp + 1);
-        if (walk.Run(incoming.Entries) is { } error)
+        if (walk.Run(fresh) is { } error)
             return new RingMergeResult(false, error);
 
         var updated = walk.Updated;
-        var result = walk.Result;
+        if (DropStale(walk.Result, evidence, hasAllocations) is not { } result)
+            return RingMergeResult.Fail(RingMergeErrorKind.EntryInMyRange,
+                "A received entry ends a token of mine whose range has addresses in use, giving the range to another peer");
+        updated |= result.Count != walk.Result.Count;
         // Free space is advisory, but no count may exceed what its entry spans (a range may just have
         // been split, and messages arrive in any order). This peer's own corrections are news to
         // others, so they get a new version; other peers' are clamped the same way everywhere.
@@ -55,5 +65,36 @@ public sealed partial class Ring
         if (updated)
             ChangeStamp = walk.Stamp;
         return new RingMergeResult(updated, null);
+    }
+
+    /// <summary>
+    /// The walk's result without the tokens the evidence shows stale; null when one of them is this
+    /// peer's, has addresses in use, and its range would pass to another peer.
+    /// </summary>
+    private List<Slot>? DropStale(List<Slot> result, List<RingEntry> evidence, Func<AddressRange, bool> hasAllocations)
+    {
+        var entries = result.Select(s => s.Entry).ToList();
+        var stale = Stale(entries, entries.Concat(evidence));
+        if (!stale.Contains(true))
+            return result;
+        var kept = new List<Slot>(result.Count);
+        for (var k = 0; k < result.Count; k++)
+        {
+            if (!stale[k])
+            {
+                kept.Add(result[k]);
+                continue;
+            }
+            if (entries[k].Peer != Local)
+                continue;
+            // The range goes to the nearest entry before it that stays.
+            var heir = k;
+            do heir = heir == 0 ? result.Count - 1 : heir - 1;
+            while (stale[heir] && heir != k);
+            if (entries[heir].Peer != Local
+                && SplitOverEnd(entries[k].Token, entries[(k + 1) % entries.Count].Token).Any(hasAllocations))
+                return null;
+        }
+        return kept;
     }
 }

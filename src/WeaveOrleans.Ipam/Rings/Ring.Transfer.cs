@@ -28,6 +28,7 @@ public sealed partial class Ring
             var e = _slots[i].Entry;
             if (e.Peer != from)
                 continue;
+            // The end stays with the version it was recorded at, not the jumped one (Ring.Ends.cs).
             _slots[i] = new Slot(e with { Peer = to, Version = e.Version + versionBump }, stamp);
             moved.AddRange(RangesOf(i));
         }

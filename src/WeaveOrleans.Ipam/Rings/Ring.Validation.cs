@@ -16,6 +16,10 @@ public sealed partial class Ring
             var token = entries[i].Token;
             if (!Universe.Contains(token))
                 return new(RingMergeErrorKind.Invalid, $"Token {token} is out of range {Universe}");
+            if (entries[i].End is { } end && !Universe.Contains(end))
+                return new(RingMergeErrorKind.Invalid, $"Entry {token} ends at {end}, out of range {Universe}");
+            if (entries[i].End is not null && entries[i].EndVersion > entries[i].Version)
+                return new(RingMergeErrorKind.Invalid, $"Entry {token} recorded its end at v{entries[i].EndVersion}, above its v{entries[i].Version}");
             if (i > 0 && entries[i - 1].Token >= token)
                 return entries[i - 1].Token == token
                     ? new(RingMergeErrorKind.Invalid, $"Token {token} appears twice in ring")

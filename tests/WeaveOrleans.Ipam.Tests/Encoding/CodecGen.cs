@@ -54,12 +54,16 @@ internal static class CodecGen
     private static readonly Gen<RingEntry> Entry =
         Gen.Select(Gen.ULong, Peer, Gen.UInt, Value128, (offset, peer, version, free) => new RingEntry(new Address(offset), peer, version, free));
 
-    /// <summary>Tokens are offsets from the universe start (wrapping, as the codec allows), sorted and distinct.</summary>
+    /// <summary>
+    /// Tokens are offsets from the universe start (wrapping, as the codec allows), sorted and distinct;
+    /// half the rings give the entries inside the universe an end (there at the start, the farthest).
+    /// </summary>
     public static readonly Gen<RingData> Ring =
-        Gen.Select(Range, Peers, Entry.Array[0, 8], Gen.Bool, (universe, seeds, entries, delta) =>
+        Gen.Select(Range, Peers, Entry.Array[0, 8], Gen.Bool, Gen.Bool, (universe, seeds, entries, delta, ends) =>
         {
             var placed = entries
                 .Select(e => e with { Token = new Address(universe.Start.Value + e.Token.Value) })
+                .Select(e => ends && universe.Contains(e.Token) ? e with { End = universe.Start, EndVersion = e.Version / 2 } : e)
                 .DistinctBy(e => e.Token).OrderBy(e => e.Token);
             return new RingData(universe, seeds, [.. placed], delta);
         });

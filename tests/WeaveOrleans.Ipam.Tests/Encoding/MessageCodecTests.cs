@@ -93,6 +93,28 @@ public class MessageCodecTests
     }
 
     [Fact]
+    public void Entry_ends_follow_the_entries_behind_a_flag_bit_in_the_delta_byte()
+    {
+        var ring = new RingData(Slash30, [A], [new RingEntry(Slash30.Start, A, 1, 4) with { End = Slash30.Start, EndVersion = 1 }]);
+        var gossip = new Gossip(ImmutableDictionary<PeerName, string>.Empty, null, ring, ImmutableDictionary<PeerName, PeerName>.Empty);
+        byte[] expected =
+        [
+            0x57, 0x02, 0x00,
+            0x00,
+            0x00,
+            0x01, 0x02, .. TenZero, 0x04, 0x01, 0x0A, 0x01, 0x0A, 0x01, 0x00, 0x00, 0x01, 0x04,
+            0x01,
+            0x00,
+            0x00,
+            0x00,
+            0x00,
+            0x00,
+        ];
+        Assert.Equal(expected, MessageCodec.Encode(gossip));
+        CodecAssert.Same(gossip, MessageCodec.Decode(expected));
+    }
+
+    [Fact]
     public void A_newer_format_version_is_refused_with_a_message_naming_it()
     {
         byte[] bytes = [.. MessageCodec.Encode(new SpaceRequest(Slash30))];

@@ -73,4 +73,17 @@ public class SnapshotPartCodecTests
         byte[] expected = [(byte)'T', 0x01, 0x03, 0x80, 0x80, 0x80, 0xD0, 0xF0, 0xFF, 0x3F, 0x0A, 0x02, 0x03];
         Assert.Equal(expected, SnapshotPartCodec.Encode(part));
     }
+
+    [Fact]
+    public void A_ring_entry_with_an_end_is_format_2_with_the_end_after_the_fields_of_earlier_releases()
+    {
+        var entry = new RingEntry(Address.Parse("10.0.0.0"), new PeerName(0x0A), 2, 3) with { End = Address.Parse("10.0.0.1"), EndVersion = 1 };
+        byte[] old = [(byte)'T', 0x01, 0x03, 0x80, 0x80, 0x80, 0xD0, 0xF0, 0xFF, 0x3F, 0x0A, 0x02, 0x03];
+        byte[] expected = [(byte)'T', 0x02, .. old[2..], 0x81, 0x80, 0x80, 0xD0, 0xF0, 0xFF, 0x3F, 0x01];
+
+        Assert.Equal(expected, SnapshotPartCodec.Encode(new RingEntryPart(entry)));
+        Assert.Equal(new RingEntryPart(entry), SnapshotPartCodec.Decode("entry/10.0.0.0", expected));
+        // A record of an earlier release reads as an entry without an end.
+        Assert.Equal(new RingEntryPart(entry with { End = null, EndVersion = 0 }), SnapshotPartCodec.Decode("entry/10.0.0.0", old));
+    }
 }

@@ -13,8 +13,9 @@ namespace WeaveOrleans.Ipam.Tests.Rings;
 public class RingFuzzTests
 {
     private static readonly Gen<RingEntry> GenEntry =
-        Gen.Select(Gen.UInt[0, 300], Gen.Int[1, 5], Gen.UInt[0, 5], Gen.UInt[0, 300],
-            (offset, peer, version, free) => new RingEntry(A("10.0.0.0") + offset, P(peer), version, free));
+        Gen.Select(Gen.UInt[0, 300], Gen.Int[1, 5], Gen.UInt[0, 5], Gen.UInt[0, 300], Gen.Int[-1, 255],
+            (offset, peer, version, free, end) => new RingEntry(A("10.0.0.0") + offset, P(peer), version, free)
+                with { End = end < 0 || offset > 255 ? null : A("10.0.0.0") + (uint)end, EndVersion = end < 0 || offset > 255 ? 0 : version });
 
     private static readonly Gen<RingData> GenRing =
         Gen.Select(GenEntry.Array[0, 8], Gen.Bool, Gen.Bool, Gen.Int[0, 3], (entries, sort, delta, seeds) =>

@@ -13,7 +13,11 @@ public class RingGrantTests
         // Weave's TestGrantSplit gives the new tokens version 0; here they take the covering entry's new version.
         var ring = RingOf(1, E("10.0.0.0", 1, 0, 256));
         ring.GrantRangeToHost(R("10.0.0.10", "10.0.0.245"), P(2));
-        Assert.Equal([E("10.0.0.0", 1, 1, 10), E("10.0.0.10", 2, 1, 235), E("10.0.0.245", 1, 1, 11)], ring.Entries());
+        // Every entry the grant writes records where its range ends (issue 11's joins rely on it).
+        Assert.Equal(
+            [E("10.0.0.0", 1, 1, 10) with { End = A("10.0.0.10"), EndVersion = 1 }, E("10.0.0.10", 2, 1, 235) with { End = A("10.0.0.245"), EndVersion = 1 },
+                E("10.0.0.245", 1, 1, 11) with { End = A("10.0.0.0"), EndVersion = 1 }],
+            ring.Entries());
     }
 
     [Fact]
@@ -21,7 +25,7 @@ public class RingGrantTests
     {
         var ring = RingOf(1, E("10.0.0.0", 1, 3, 128), E("10.0.0.128", 1, 5, 128));
         ring.GrantRangeToHost(R("10.0.0.128", "10.0.1.0"), P(2));
-        Assert.Equal([E("10.0.0.0", 1, 3, 128), E("10.0.0.128", 2, 6, 128)], ring.Entries());
+        Assert.Equal([E("10.0.0.0", 1, 3, 128), E("10.0.0.128", 2, 6, 128) with { End = A("10.0.0.0"), EndVersion = 6 }], ring.Entries());
     }
 
     [Fact]
@@ -30,7 +34,9 @@ public class RingGrantTests
         var ring = RingOf(1, E("10.0.0.0", 1, 0, 64), E("10.0.0.64", 1, 2, 64), E("10.0.0.128", 1, 0, 128));
         ring.GrantRangeToHost(R("10.0.0.32", "10.0.0.160"), P(2));
         Assert.Equal(
-            [E("10.0.0.0", 1, 1, 32), E("10.0.0.32", 2, 1, 32), E("10.0.0.64", 2, 3, 64), E("10.0.0.128", 2, 1, 32), E("10.0.0.160", 1, 1, 96)],
+            [E("10.0.0.0", 1, 1, 32) with { End = A("10.0.0.32"), EndVersion = 1 }, E("10.0.0.32", 2, 1, 32) with { End = A("10.0.0.64"), EndVersion = 1 },
+                E("10.0.0.64", 2, 3, 64) with { End = A("10.0.0.128"), EndVersion = 3 }, E("10.0.0.128", 2, 1, 32) with { End = A("10.0.0.160"), EndVersion = 1 },
+                E("10.0.0.160", 1, 1, 96) with { End = A("10.0.0.0"), EndVersion = 1 }],
             ring.Entries());
         Assert.Equal([R("10.0.0.32", "10.0.0.160")], ring.OwnedRangesOf(P(2)));
     }
@@ -40,7 +46,7 @@ public class RingGrantTests
     {
         var ring = RingOf(1, E("10.0.0.0", 1, 0, 256));
         ring.GrantRangeToHost(R("10.0.0.128", "10.0.1.0"), P(2));
-        Assert.Equal([E("10.0.0.0", 1, 1, 128), E("10.0.0.128", 2, 1, 128)], ring.Entries());
+        Assert.Equal([E("10.0.0.0", 1, 1, 128) with { End = A("10.0.0.128"), EndVersion = 1 }, E("10.0.0.128", 2, 1, 128) with { End = A("10.0.0.0"), EndVersion = 1 }], ring.Entries());
     }
 
     [Fact]
