@@ -12,6 +12,7 @@ namespace WeaveOrleans.Ipam.Allocation;
 internal sealed class RingBootstrap
 {
     private Participant? _paxos;
+    private readonly ReproposeTimer _repropose = new();
     private bool _ringRequested;
     private bool _dirty;
 
@@ -67,10 +68,13 @@ internal sealed class RingBootstrap
         return true;
     }
 
-    /// <summary>An elector waiting for agreement proposes again (on every tick).</summary>
+    /// <summary>A tick: an elector waiting for agreement proposes again when <see cref="ReproposeTimer"/> says it is time.</summary>
     public bool Repropose()
     {
         if (!AwaitingConsensus || _paxos is not Elector elector)
+            return false;
+        var promise = elector.OwnClaims.Promise;
+        if (!_repropose.Tick(followingAnother: !promise.IsNone && promise.Proposer != elector.Self))
             return false;
         elector.Propose();
         _dirty = true;
@@ -99,6 +103,8 @@ internal sealed class RingBootstrap
         if (_paxos is null)
             return false;
         var learnt = _paxos.Update(incoming);
+        if (learnt)
+            _repropose.Heard();
         var ours = learnt && _paxos.Think();
         _dirty |= learnt;
         return ours;
