@@ -34,6 +34,9 @@ public sealed record HostOptions
     /// <summary>--conn-limit: at most this many peer connections (0: no limit). Weave's default.</summary>
     public int ConnectionLimit { get; init; } = DaemonDefaults.ConnectionLimit;
 
+    /// <summary>--conn-rotation-interval: how often a host at its connection limit swaps its oldest connection for another peer (zero: never).</summary>
+    public TimeSpan ConnectionRotationInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>-initpeercount.</summary>
     public int? InitPeerCount { get; init; }
 

@@ -117,6 +117,7 @@ public sealed record LaunchSettings(
             ListenPort = Get("port") is { } port ? ParseInt("--port", port, 1, 65535) : DaemonDefaults.PeerPort,
             PeerDiscovery = !Flag("--no-discovery", Get("nodiscovery")),
             ConnectionLimit = Get("connlimit") is { } limit ? ParseInt("--conn-limit", limit, 0, 100_000) : DaemonDefaults.ConnectionLimit,
+            ConnectionRotationInterval = Seconds("--conn-rotation-interval", Get("connrotationinterval"), 30, allowZero: true),
         };
         try
         {

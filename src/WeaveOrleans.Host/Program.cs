@@ -113,6 +113,7 @@ namespace WeaveOrleans.Host
                         Password = options.Password,
                         PeerDiscovery = options.PeerDiscovery,
                         ConnectionLimit = options.ConnectionLimit,
+                        ConnectionRotationInterval = options.ConnectionRotationInterval,
                     },
                     logger: sp.GetRequiredService<ILoggerFactory>().CreateLogger<TcpPeerTransport>()));
             });

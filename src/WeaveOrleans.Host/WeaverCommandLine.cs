@@ -41,6 +41,7 @@ public sealed class WeaverCommandLine
     public Option<string?> SiloPort { get; } = new("--silo-port") { Description = $"Loopback Orleans silo port (default {DaemonDefaults.SiloPort})" };
     public Option<string?> GatewayPort { get; } = new("--gateway-port") { Description = $"Loopback Orleans gateway port (default {DaemonDefaults.GatewayPort})" };
     public Option<string?> ConnLimit { get; } = new("--conn-limit") { Description = $"At most this many peer connections, dialled and accepted together; 0 for no limit (default {DaemonDefaults.ConnectionLimit})" };
+    public Option<string?> ConnRotationInterval { get; } = new("--conn-rotation-interval") { Description = "Seconds between swaps of the oldest peer connection for another peer while at the connection limit; 0 for never (default 30)" };
     public Option<string?> TickInterval { get; } = new("--tick-interval") { Description = "Seconds between allocator ticks (default 5)" };
     public Option<string?> GossipInterval { get; } = new("--gossip-interval") { Description = "Seconds between periodic gossip rounds (default 30)" };
     public Option<string?> ContainerGrace { get; } = new("--container-grace") { Description = "Seconds a dead container keeps its addresses (default 30)" };
@@ -56,7 +57,7 @@ public sealed class WeaverCommandLine
     [
         Config, Name, Nickname, Host, Port, HttpAddr, StatusAddr, MetricsAddr, DashboardAddr, DashboardUser, DashboardPassword, AllowedHosts, IpallocRange, IpallocInit, InitPeerCount,
         DefaultSubnet, Password, DataDir, Storage, StorageConnection, SiloPort, GatewayPort,
-        ConnLimit, TickInterval, GossipInterval, ContainerGrace, DockerEndpoint, Bridge, LogLevel, PluginSocket,
+        ConnLimit, ConnRotationInterval, TickInterval, GossipInterval, ContainerGrace, DockerEndpoint, Bridge, LogLevel, PluginSocket,
     ];
 
     /// <summary>The options with the setting key each one maps to (the long name without dashes).</summary>

@@ -55,6 +55,9 @@ internal sealed class PeerConnection
     public string RemoteAddress { get; }
     public bool DialledBySelf { get; }
 
+    /// <summary>When the handshake completed (<see cref="Environment.TickCount64"/>): the oldest connection is the one rotated out at the limit.</summary>
+    public long EstablishedAt { get; } = Environment.TickCount64;
+
     /// <summary>Completes, with the reason set, once every loop has stopped and the socket is closed.</summary>
     public Task Completion => _completion.Task;
 

@@ -113,7 +113,7 @@ public sealed partial class TcpPeerTransport
             SetTarget(hostPort, target, TargetState.Failed, lastError, DateTimeOffset.UtcNow + wait);
             try
             {
-                await Task.Delay(wait, ct).ConfigureAwait(false);
+                await target.WaitAsync(wait, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -224,6 +224,12 @@ public sealed partial class TcpPeerTransport
                 }
                 superseded = existing;
                 _connections[connection.Remote] = connection;
+            }
+            else if (RotatedOut(connection.Remote))
+            {
+                _logger.LogDebug("Refusing {Peer} at {Address}: rotated out at the connection limit a moment ago", connection.Remote, connection.RemoteAddress);
+                Reject(connection, RotatedOutRecently);
+                return null;
             }
             else if (_options.ConnectionLimit > 0 && _connections.Count >= _options.ConnectionLimit)
             {

@@ -110,9 +110,26 @@ public sealed partial class TcpPeerTransport
 
     private sealed class DialTarget(bool learned)
     {
+        private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public bool Learned { get; set; } = learned;
 
         public int Failures { get; set; }
+
+        /// <summary>Waits out a back-off, or less if <see cref="Wake"/> is called meanwhile.</summary>
+        public async Task WaitAsync(TimeSpan wait, CancellationToken ct)
+        {
+            var wake = Volatile.Read(ref _wake);
+            if (wake.Task.IsCompleted)
+                Interlocked.CompareExchange(ref _wake, wake = new(TaskCreationOptions.RunContinuationsAsynchronously), wake);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            await Task.WhenAny(Task.Delay(wait, stop.Token), Volatile.Read(ref _wake).Task).ConfigureAwait(false);
+            await stop.CancelAsync().ConfigureAwait(false);
+            ct.ThrowIfCancellationRequested();
+        }
+
+        /// <summary>A slot was freed: dial now rather than at the end of the back-off.</summary>
+        public void Wake() => Volatile.Read(ref _wake).TrySetResult();
     }
 
     internal IReadOnlyCollection<string> DialTargets

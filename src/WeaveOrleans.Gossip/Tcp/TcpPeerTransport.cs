@@ -102,6 +102,8 @@ public sealed partial class TcpPeerTransport : IPeerTransport
         _logger.LogInformation("Peer {Self} listening on {EndPoint}", Self, LocalEndPoint);
         Track(AcceptLoopAsync(_listener, _stopping.Token));
         foreach (var t in targets) Track(DialLoopAsync(t.Key, t.Value, _stopping.Token));
+        if (_options.ConnectionLimit > 0 && _options.ConnectionRotationInterval > TimeSpan.Zero)
+            Track(RotateLoopAsync(_stopping.Token));
         return Task.CompletedTask;
     }
 

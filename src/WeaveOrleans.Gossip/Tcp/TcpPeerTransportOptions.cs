@@ -33,6 +33,15 @@ public sealed record TcpPeerTransportOptions
     /// </summary>
     public int ConnectionLimit { get; init; }
 
+    /// <summary>
+    /// At its connection limit, a host closes its oldest connection this often (when it is at least
+    /// this old and some dial target is not connected) and takes that peer back only after as long
+    /// again, so its slots do not stay with the first peers it met: a group whose members filled each
+    /// other's slots (a partition's side, after the heal) would otherwise never hear the rest.
+    /// <see cref="TimeSpan.Zero"/> turns rotation off.
+    /// </summary>
+    public TimeSpan ConnectionRotationInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>A peer that has queued more than this for one slow connection is dropped rather than buffered forever.</summary>
     public long MaxQueuedBytesPerPeer { get; init; } = 64L * 1024 * 1024;
 
@@ -59,6 +68,7 @@ public sealed record TcpPeerTransportOptions
         if (MaxFrameSize < 1024) throw new ArgumentOutOfRangeException(nameof(MaxFrameSize), "must be at least 1024 bytes");
         if (MaxFrameBytesInFlight < MaxFrameSize) throw new ArgumentOutOfRangeException(nameof(MaxFrameBytesInFlight), "must be at least MaxFrameSize");
         if (ConnectionLimit < 0) throw new ArgumentOutOfRangeException(nameof(ConnectionLimit));
+        if (ConnectionRotationInterval < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(ConnectionRotationInterval));
         if (MaxLearnedTargets < 0) throw new ArgumentOutOfRangeException(nameof(MaxLearnedTargets));
         if (LearnedDialAttempts < 1) throw new ArgumentOutOfRangeException(nameof(LearnedDialAttempts));
         if (PingInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PingInterval));

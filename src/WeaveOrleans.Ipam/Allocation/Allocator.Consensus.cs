@@ -57,9 +57,46 @@ public sealed partial class Allocator
         }
         if (!_bootstrap.HasParticipant)
             return;
-        if (_bootstrap.Update(state) && _bootstrap.ElectorState is not null)
-            AnswerPaxos();
+        var before = _bootstrap.State;
+        var ours = _bootstrap.Update(state);
+        if (_bootstrap.ElectorState is not null)
+        {
+            if (RelaysConsensus && !ReferenceEquals(before, _bootstrap.State))
+                RelayPaxos(from, ours);
+            else if (ours)
+                AnswerPaxos();
+        }
         CheckConsensus(now);
+    }
+
+    /// <summary>
+    /// Whether this elector passes on what it learns of the agreement, not only its own claims: when it
+    /// reaches fewer than quorum − 1 peers directly, as at a connection limit (<c>--conn-limit</c>).
+    /// A proposer that reaches quorum − 1 electors hears a quorum's answers directly and needs no
+    /// relay; one that reaches fewer gets its ballot out and its answers back only if the peers
+    /// between pass them on, and a peer that itself reaches fewer than that is in such a network.
+    /// In a full mesh nobody relays, so the messages of agreement there are as before.
+    /// </summary>
+    private bool RelaysConsensus => _bootstrap.Progress is { Quorum: var quorum } && _peers.Reachable.Count < quorum - 1;
+
+    /// <summary>
+    /// Passes the agreement on after learning something from <paramref name="from"/>: to at most
+    /// <see cref="PeriodicFanout"/> connected peers, the next ones round the circle after this one (all
+    /// of them at a connection limit below that). A fixed choice: every peer's next ones round the
+    /// circle chain every peer to all the others, so the news floods each connected part, at most
+    /// <see cref="PeriodicFanout"/> messages per peer per thing learnt, however many peers a partition
+    /// leaves. The sender has it already, unless our own claims changed (our answer to its ballot);
+    /// the proposer we answer hears it in any case when it is connected.
+    /// </summary>
+    private void RelayPaxos(PeerName from, bool oursChanged)
+    {
+        ulong After(PeerName p) => unchecked(p.Value - Self.Value - 1);
+        var targets = _peers.Reachable.Where(p => oursChanged || p != from).OrderBy(After).Take(PeriodicFanout).ToList();
+        if (oursChanged && _bootstrap.AnsweringTo is { } proposer && proposer != Self && _peers.Reachable.Contains(proposer) && !targets.Contains(proposer))
+            targets.Add(proposer);
+        var parts = new GossipParts(this);
+        foreach (var peer in targets)
+            Send(peer, GossipFor(peer, ringRequest: false, parts));
     }
 
     /// <summary>

@@ -12,6 +12,7 @@ namespace WeaveOrleans.Ipam.Allocation;
 internal sealed class RingBootstrap
 {
     private Participant? _paxos;
+    private readonly ReproposeTimer _repropose = new();
     private bool _ringRequested;
 
     /// <summary>Electors whose claims (or whose being known) changed since the last <see cref="TakeTouched"/>.</summary>
@@ -78,10 +79,13 @@ internal sealed class RingBootstrap
         return true;
     }
 
-    /// <summary>An elector waiting for agreement proposes again (on every tick).</summary>
+    /// <summary>A tick: an elector waiting for agreement proposes again when <see cref="ReproposeTimer"/> says it is time.</summary>
     public bool Repropose()
     {
         if (!AwaitingConsensus || _paxos is not Elector elector)
+            return false;
+        var promise = elector.OwnClaims.Promise;
+        if (!_repropose.Tick(followingAnother: !promise.IsNone && promise.Proposer != elector.Self))
             return false;
         elector.Propose();
         OwnClaimsChanged();
@@ -112,6 +116,7 @@ internal sealed class RingBootstrap
         var before = _paxos.State;
         if (!_paxos.Update(incoming))
             return false;
+        _repropose.Heard();
         var claimsLearnt = false;
         foreach (var (node, _) in incoming)
         {

@@ -22,6 +22,29 @@ public sealed class ConnectionLimitTests
     }
 
     [Fact]
+    public async Task A_peer_at_its_limit_rotates_its_oldest_connection_out_so_a_waiting_target_gets_the_slot()
+    {
+        await using var a = await TcpNode.StartAsync(A, TcpNode.Options() with
+        {
+            ConnectionLimit = 1,
+            ConnectionRotationInterval = TimeSpan.FromMilliseconds(300),
+            // Without the wake-up at rotation, a refused target would wait this long to dial again.
+            InitialBackoff = TimeSpan.FromSeconds(60),
+            MaxBackoff = TimeSpan.FromSeconds(60),
+        });
+        await using var b = await TcpNode.StartAsync(B);
+        await using var c = await TcpNode.StartAsync(C);
+        a.Transport.Connect(b.Address);
+        a.Transport.Connect(c.Address);
+        await Until(() => a.Transport.ConnectedPeers.Count == 1, "a connects to one of b and c");
+        var first = a.Transport.ConnectedPeers.Single();
+
+        await Until(() => a.Transport.ConnectedPeers.SequenceEqual([first == B ? C : B]), "the other one takes the slot");
+        Assert.True(a.Transport.Rotations >= 1);
+        Assert.True(a.Transport.ConnectedPeers.Count <= 1);
+    }
+
+    [Fact]
     public async Task Without_a_limit_every_peer_connects()
     {
         await using var a = await TcpNode.StartAsync(A);

@@ -9,10 +9,11 @@ namespace WeaveOrleans.Host.Tests.Nemesis;
 /// </summary>
 internal sealed class NemesisHost : IDisposable
 {
-    public NemesisHost(int index, string ns, string name, string workDir, string range, int hosts, IEnumerable<string> peers, int peerPort)
+    public NemesisHost(int index, string ns, string name, string workDir, string range, int hosts, IEnumerable<string> peers, int peerPort,
+        IEnumerable<string>? extraArgs = null)
     {
         Index = index;
-        Daemon = new DaemonProcess(name, $"host{index}", workDir, range, $"consensus={hosts}")
+        Daemon = new DaemonProcess(name, $"host{index}", workDir, range, $"consensus={hosts}", extraArgs)
         {
             NetNamespace = ns,
             PeerHost = NetLab.AddressOf(index),

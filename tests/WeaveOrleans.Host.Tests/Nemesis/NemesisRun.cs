@@ -257,7 +257,8 @@ internal sealed class NemesisRun
         }
     }
 
-    private static (string Ring, string? Problem) Ring(JsonElement report, HashSet<string> liveNames)
+    /// <summary>One host's ring as text (token:owner:version ...), or what is wrong with it: empty, not covering the range, owned by a host not live.</summary>
+    internal static (string Ring, string? Problem) Ring(JsonElement report, HashSet<string> liveNames)
     {
         var entries = report.GetProperty("Entries").EnumerateArray().Select(e => (
             Token: e.GetProperty("Token").GetString()!,

@@ -5,16 +5,17 @@ namespace WeaveOrleans.Host.Tests.Nemesis;
 /// it by a veth pair and addressed 10.99.0.N/24 (no route to them exists outside these namespaces,
 /// so nothing sent here can leave the machine). Links are cut with nft DROP rules on the receiving
 /// host's input hook, per source address; <see cref="Apply"/> rewrites every host's rules at once.
-/// Names carry a random suffix so parallel runs do not clash; <see cref="Dispose"/> deletes them all.
+/// Names carry the caller's prefix and a random suffix so parallel runs (and other tests' labs) do
+/// not clash; <see cref="Dispose"/> deletes them all.
 /// </summary>
 internal sealed class NetLab : IDisposable
 {
     private readonly string suffix = Convert.ToHexString(BitConverter.GetBytes(Random.Shared.Next())).ToLowerInvariant()[..6];
     private readonly List<string> created = [];
 
-    public NetLab(int hosts)
+    public NetLab(int hosts, string prefix = "wn")
     {
-        Bridge = $"wnb-{suffix}";
+        Bridge = $"{prefix}b-{suffix}";
         try
         {
             AddNamespace(Bridge);
@@ -22,7 +23,7 @@ internal sealed class NetLab : IDisposable
             Ip("-n", Bridge, "link", "set", "br0", "up");
             for (var i = 1; i <= hosts; i++)
             {
-                var ns = $"wnh-{suffix}-{i}";
+                var ns = $"{prefix}h-{suffix}-{i}";
                 AddNamespace(ns);
                 // Both ends are created inside the bridge namespace, so no interface ever appears in the caller's.
                 var (inner, outer) = ($"h{i}", $"v{i}");

@@ -121,7 +121,7 @@ public class ConsensusTests
     }
 
     [Fact]
-    public void A_ballot_whose_proposer_is_gone_is_outbid_by_the_next_tick()
+    public void A_ballot_whose_proposer_is_gone_is_outbid_after_one_quiet_tick_and_TicksBeforeOutbidding_more()
     {
         var net = new PeerNetwork(15);
         var peers = Enumerable.Range(1, 3).Select(n => net.Add(n, Configs.Consensus("10.0.0.0/24", 2))).ToArray();
@@ -135,10 +135,44 @@ public class ConsensusTests
         net.Settle();
         Assert.Equal("awaiting consensus (quorum: 2, known: 3)", b.Allocator.StatusLine());
 
+        // b promised a's ballot: it gives a the time to renew it before outbidding it. The first tick's
+        // periodic gossip tells b of c's promise (c answered a alone), which is news: the quiet ticks
+        // are counted from there.
+        net.Tick();
+        for (var tick = 0; tick < ReproposeTimer.TicksBeforeOutbidding; tick++)
+        {
+            net.Tick();
+            Assert.Equal("awaiting consensus (quorum: 2, known: 3)", b.Allocator.StatusLine());
+        }
         net.Tick();
 
         Assert.Equal("ready", b.Allocator.StatusLine());
         Assert.Equal(b.Allocator.Ring.Entries, c.Allocator.Ring.Entries);
+    }
+
+    // Twelve hosts at --conn-limit 3: each reaches three others, so no proposer hears a quorum of 7
+    // directly. Electors that reach fewer than quorum − 1 peers relay what they learn, so agreement
+    // completes on the messages alone, with no tick's re-proposal or periodic gossip carrying it.
+    [Fact]
+    public void Electors_that_each_reach_three_of_twelve_agree_through_relays_without_a_tick()
+    {
+        var net = new PeerNetwork(16);
+        var peers = Enumerable.Range(1, 12)
+            .Select(n => net.Add(PeerNetwork.Name(n), $"nick-{n:00}", Configs.Consensus("10.0.0.0/22", 7), linkToAll: false)).ToArray();
+        for (var i = 0; i < 12; i++)
+        {
+            net.Connect(peers[i], peers[(i + 1) % 12]);
+            if (i < 6)
+                net.Connect(peers[i], peers[i + 6]);
+        }
+        net.Settle();
+
+        foreach (var p in peers)
+            net.Prime(p);
+        net.Settle();
+
+        Assert.All(peers, p => Assert.Equal("ready", p.Allocator.StatusLine()));
+        Assert.All(peers, p => Assert.Equal(peers[0].Allocator.Ring.Entries, p.Allocator.Ring.Entries));
     }
 
     private static ProposalId PromiseOf(SimPeer peer) => peer.Allocator.Snapshot().Paxos!.ClaimsOf(peer.Name).Promise;

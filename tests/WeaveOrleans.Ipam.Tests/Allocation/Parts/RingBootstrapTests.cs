@@ -97,16 +97,47 @@ public class RingBootstrapTests
     }
 
     [Fact]
-    public void An_elector_waiting_on_another_ballot_outbids_it_when_reproposing()
+    public void An_elector_waiting_on_another_ballot_outbids_it_only_after_one_quiet_tick_and_TicksBeforeOutbidding_more()
     {
         var (_, acceptor, waitedOn) = AcceptorThatPromisedABallot();
         acceptor.TryStartProposing();
 
+        for (var tick = 0; tick < ReproposeTimer.TicksBeforeOutbidding; tick++)
+            Assert.False(acceptor.Repropose());
+        Assert.Equal(waitedOn, acceptor.State!.ClaimsOf(P(2)).Promise);
         Assert.True(acceptor.Repropose());
 
         var promise = acceptor.State!.ClaimsOf(P(2)).Promise;
         Assert.Equal(P(2), promise.Proposer);
         Assert.True(promise > waitedOn);
+    }
+
+    [Fact]
+    public void A_proposer_reproposes_after_quiet_ticks_doubling_to_the_maximum_and_news_restarts_the_count()
+    {
+        var bootstrap = new RingBootstrap(P(1), new InitMode.ByConsensus(2));
+        var other = new RingBootstrap(P(2), new InitMode.ByConsensus(2));
+        bootstrap.TryStartProposing();
+        List<int> gaps = [];
+        for (var i = 0; i < 6; i++)
+        {
+            var ticks = 1;
+            while (!bootstrap.Repropose())
+                ticks++;
+            gaps.Add(ticks);
+        }
+        Assert.Equal([1, 2, 4, 8, 16, 16], gaps);
+
+        // Fifteen quiet ticks, then news: the count of quiet ticks starts again.
+        for (var i = 0; i < ReproposeTimer.MaxQuietTicks - 1; i++)
+            Assert.False(bootstrap.Repropose());
+        other.Update(bootstrap.State!);
+        var before = bootstrap.State;
+        bootstrap.Update(other.State!);
+        Assert.NotEqual(before, bootstrap.State);
+        for (var i = 0; i < ReproposeTimer.MaxQuietTicks - 1; i++)
+            Assert.False(bootstrap.Repropose());
+        Assert.True(bootstrap.Repropose());
     }
 
     /// <summary>Peer 1 proposes in a network of quorum 2; peer 2 has promised that ballot.</summary>
