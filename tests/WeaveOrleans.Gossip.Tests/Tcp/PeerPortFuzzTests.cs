@@ -27,6 +27,7 @@ public sealed class PeerPortFuzzTests(Xunit.Abstractions.ITestOutputHelper outpu
         await using var a = await TcpNode.StartAsync(A);
         a.Transport.Connect(b.Address);
         await b.Events.WaitFor<PeerConnected>(e => e.Peer == A);
+        await a.Events.WaitFor<PeerConnected>(e => e.Peer == B);
 
         var maxPending = 0;
         long maxReserved = 0;
@@ -63,6 +64,8 @@ public sealed class PeerPortFuzzTests(Xunit.Abstractions.ITestOutputHelper outpu
         await using var c = await TcpNode.StartAsync(C);
         c.Transport.Connect(b.Address);
         await b.Events.WaitFor<PeerConnected>(e => e.Peer == C);
+        // Each side counts the other connected on the other's hello, so both are waited for (here and above).
+        await c.Events.WaitFor<PeerConnected>(e => e.Peer == B);
         Assert.True(c.Transport.Send(B, Bytes("after the storm")));
         await b.Events.WaitFor<MessageReceived>(m => m.From == C);
         await TcpPeerTransportTests.Eventually(() => b.Transport.Stats.FrameBytesReserved == 0 && b.Transport.PendingHandshakes == 0);
