@@ -61,8 +61,9 @@ public sealed partial class AllocatorDriver
         }
         foreach (var (to, payload, kind) in messages)
             _outputs.Send(to, payload, kind);
-        foreach (var c in completions)
-            Answer(c.RequestId, c.Outcome);
+        // By index: a foreach over the read-only list would box its enumerator on every flush.
+        for (var i = 0; i < completions.Count; i++)
+            Answer(completions[i].RequestId, completions[i].Outcome);
     }
 
     private void Answer(long requestId, Outcome outcome)
